@@ -1,0 +1,93 @@
+// argocd/: the root Application, the AppProjects and one ApplicationSet per
+// component. Applications are generated from clusters/*/cluster.json.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "emit/components.h"
+#include "emit/files.h"
+#include "naming/namer.h"
+
+namespace lgtmgen::emit {
+namespace {
+
+render::Vars RepoVars(const model::Model& model) {
+  return {{"repo_url", model.gitops.repo_url},
+          {"revision", model.gitops.target_revision},
+          {"facts_glob", naming::RepoPath(model.gitops.path, "clusters/*/cluster.json")}};
+}
+
+std::string CentralDestinations(const model::Model& model) {
+  std::set<std::string> namespaces;
+  for (const HelmComponent& c : HelmComponents(model)) {
+    if (c.selector == "role" && c.selector_value == "central") namespaces.insert(c.ns);
+  }
+  std::string out;
+  for (const std::string& ns : namespaces) {
+    out += fmt::format("- name: {}\n  namespace: {}\n", model.Central().name, ns);
+  }
+  return out;
+}
+
+std::string SourceRepos(const model::Model& model) {
+  std::set<std::string> repos;
+  for (const HelmComponent& c : HelmComponents(model)) repos.insert(model.catalog.Chart(c.chart).repo);
+  std::string out = "- " + model.gitops.repo_url + "\n";
+  for (const std::string& r : repos) out += "- " + r + "\n";
+  return out;
+}
+
+void EmitHelmApplicationSet(const model::Model& model, const HelmComponent& c, out::OutputTree& tree,
+                            diag::Diagnostics& diags) {
+  render::Vars vars = RepoVars(model);
+  vars["component"] = c.name;
+  vars["selector_key"] = c.selector;
+  vars["selector_value"] = c.selector_value;
+  vars["wave"] = std::to_string(c.wave);
+  vars["project"] = c.selector == "role" && c.selector_value == "central" ? "central" : "agents";
+  vars["chart_repo"] = model.catalog.Chart(c.chart).repo;
+  vars["chart"] = c.chart;
+  vars["chart_version"] = model.catalog.Chart(c.chart).version;
+  vars["release"] = c.release;
+  vars["default_values"] = naming::RepoPath(model.gitops.path, naming::ComponentValues(c.area, c.chart));
+  vars["cluster_values"] =
+      naming::RepoPath(model.gitops.path, "clusters/{{.name}}/values/" + c.chart + ".yaml");
+  vars["namespace"] = c.ns;
+  vars["server_side_apply"] = render::Flag(c.server_side_apply);
+  PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile(c.name), "argocd/helm-applicationset.yaml",
+              model, vars);
+}
+
+}  // namespace
+
+void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  render::Vars root = RepoVars(model);
+  root.erase("facts_glob");
+  root["argocd_path"] = naming::RepoPath(model.gitops.path, "argocd");
+  PutTemplate(tree, diags, "argocd", "argocd/root.yaml", "argocd/root.yaml", model, root);
+
+  PutTemplate(tree, diags, "argocd", "argocd/projects/central.yaml", "argocd/project-central.yaml", model,
+              {{"central", model.Central().name},
+               {"source_repos", SourceRepos(model)},
+               {"destinations", CentralDestinations(model)}});
+  bool fleet = false;
+  for (const HelmComponent& c : HelmComponents(model)) {
+    fleet = fleet || !(c.selector == "role" && c.selector_value == "central");
+  }
+  if (fleet) {
+    PutTemplate(tree, diags, "argocd", "argocd/projects/agents.yaml", "argocd/project-agents.yaml", model,
+                {{"source_repos", SourceRepos(model)}});
+  }
+  for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);
+
+  render::Vars tenants = RepoVars(model);
+  tenants["central"] = model.Central().name;
+  tenants["namespace"] = kGrafanaNamespace;
+  tenants["tenant_path"] = naming::RepoPath(model.gitops.path, "tenants/{{.tenantSlug}}");
+  tenants["wave"] = std::to_string(kWaveApps);
+  PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile("datasources"),
+              "argocd/datasources-applicationset.yaml", model, tenants);
+  PutTemplate(tree, diags, "argocd", "argocd/README.md", "argocd/README.md", model, {});
+}
+
+}  // namespace lgtmgen::emit

@@ -1,0 +1,152 @@
+// bootstrap/: kind cluster configs and the numbered scripts that create the
+// clusters, install Argo CD, create Secrets from the environment and hand
+// over to argocd/root.yaml. Also the Argo CD and Cilium values they install.
+#include <fmt/format.h>
+
+#include "emit/files.h"
+#include "naming/namer.h"
+
+namespace lgtmgen::emit {
+namespace {
+
+struct Step {
+  std::string file;
+  std::string does;
+  std::string needs;
+};
+
+std::string KindNodes(const model::Model& model, const model::Cluster& c) {
+  const std::string image = model.catalog.ImageRef("kindest-node");
+  std::string out;
+  for (int i = 0; i < c.control_planes; ++i) out += fmt::format("  - role: control-plane\n    image: {}\n", image);
+  for (int i = 0; i < c.workers; ++i) out += fmt::format("  - role: worker\n    image: {}\n", image);
+  return out;
+}
+
+std::string PodCidr(const model::Cluster& c) {
+  return c.network.pod_cidr ? c.network.pod_cidr->ToString() : "10.244.0.0/16";  // kind's default
+}
+
+// The commands of step 00, cluster by cluster.
+std::string CreateSteps(const model::Model& model) {
+  const bool cilium = model.platform.cni == "cilium";
+  std::string out;
+  for (size_t i = 0; i < model.clusters.size(); ++i) {
+    const model::Cluster& c = model.clusters[i];
+    out += fmt::format("create_cluster {}\n", c.name);
+    if (!cilium) continue;
+    out += fmt::format("install_gateway_api {}\ninstall_cilium {}\n", c.name, c.name);
+    if (model.platform.load_balancer == "cilium") {
+      const std::string cidr = c.network.lb_auto ? fmt::format("\"$(lb_cidr {})\"", i) : c.network.lb_cidr->ToString();
+      out += fmt::format("apply_lb_pool {} {}\n", c.name, cidr);
+    }
+  }
+  return out;
+}
+
+std::string SecretSteps(const model::Model& model) {
+  std::string out = fmt::format(
+      "# Grafana admin (grafana.adminSecret), namespace grafana.\n"
+      "GRAFANA_ADMIN_USER=\"${{GRAFANA_ADMIN_USER:-admin}}\"\n"
+      "grafana_password=$(resolve GRAFANA_ADMIN_PASSWORD grafana {0} admin-password generate)\n"
+      "put_secret grafana {0} \"admin-user=${{GRAFANA_ADMIN_USER}}\" \"admin-password=${{grafana_password}}\"\n",
+      model.grafana.admin_secret);
+  const model::Storage& s = model.backends.storage;
+  if (s.type != "s3") return out;
+  const bool minio = s.provider == "minio";
+  const char* mode = minio ? "generate" : "required";
+  const std::string home = minio ? "minio" : "mimir";
+  out += fmt::format(
+      "\n# Object storage (backends.storage.credentialsSecret), in every namespace\n"
+      "# that reads it. The back ends read AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY{0}.\n"
+      "s3_access=$(resolve LGTM_S3_ACCESS_KEY {1} {2} AWS_ACCESS_KEY_ID {3})\n"
+      "s3_secret=$(resolve LGTM_S3_SECRET_KEY {1} {2} AWS_SECRET_ACCESS_KEY {3})\n"
+      "for ns in {4}mimir loki tempo; do\n"
+      "  put_secret \"${{ns}}\" {2} \\\n"
+      "    \"AWS_ACCESS_KEY_ID=${{s3_access}}\" \"AWS_SECRET_ACCESS_KEY=${{s3_secret}}\"{5}\n"
+      "done\n",
+      minio ? "; MinIO reads rootUser/rootPassword" : "", home, s.credentials_secret, mode,
+      minio ? "minio " : "", minio ? " \\\n    \"rootUser=${s3_access}\" \"rootPassword=${s3_secret}\"" : "");
+  return out;
+}
+
+}  // namespace
+
+void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const bool kind = model.platform.provider == "kind";
+  const bool cilium = model.platform.cni == "cilium";
+  if (model.platform.provider == "minikube" || (cilium && !kind) || model.platform.load_balancer == "metallb") {
+    diags.Error({}, fmt::format("bootstrap for provider {} with cni {} and loadBalancer {} is not rendered by this "
+                                "version of lgtmgen yet",
+                                model.platform.provider, model.platform.cni, model.platform.load_balancer),
+                "use platform.provider: kind (with cni cilium or default and loadBalancer cilium or none)");
+    return;
+  }
+  const model::ChartPin& argocd = model.catalog.Chart("argo-cd");
+  std::string cluster_names;
+  for (const model::Cluster& c : model.clusters) cluster_names += (cluster_names.empty() ? "" : " ") + c.name;
+
+  PutTemplate(tree, diags, "bootstrap", "bootstrap/lib.sh", "bootstrap/lib.sh", model,
+              {{"argocd_repo", argocd.repo},
+               {"argocd_version", argocd.version},
+               {"cilium", render::Flag(cilium)},
+               {"cilium_repo", model.catalog.Chart("cilium").repo},
+               {"cilium_version", model.catalog.Chart("cilium").version},
+               {"gateway_api_version", model.catalog.Image("gateway-api").tag},
+               {"clusters", cluster_names},
+               {"argocd_cluster", model.gitops.argocd_cluster},
+               {"kind", render::Flag(kind)}});
+  std::vector<Step> steps;
+  if (kind) {
+    steps.push_back({"00-create-clusters.sh",
+                     cilium ? "kind clusters, Gateway API CRDs, Cilium and its load-balancer pools" : "kind clusters",
+                     cilium ? "docker, kind, kubectl, helm" : "docker, kind, kubectl"});
+    PutTemplate(tree, diags, "bootstrap", "bootstrap/00-create-clusters.sh", "bootstrap/00-create-clusters.sh", model,
+                {{"cilium", render::Flag(cilium)},
+                 {"cni_summary", cilium ? ", with Cilium as CNI and load balancer" : ""},
+                 {"steps", CreateSteps(model)}});
+    for (const model::Cluster& c : model.clusters) {
+      PutTemplate(tree, diags, "bootstrap", "bootstrap/kind/" + c.name + ".yaml", "bootstrap/kind-cluster.yaml", model,
+                  {{"cluster", c.name},
+                   {"nodes", KindNodes(model, c)},
+                   {"pod_subnet", c.network.pod_cidr ? c.network.pod_cidr->ToString() : ""},
+                   {"service_subnet", c.network.service_cidr ? c.network.service_cidr->ToString() : ""},
+                   {"cilium", render::Flag(cilium)}});
+      if (cilium) {
+        PutTemplate(tree, diags, "bootstrap", naming::ClusterValues(c.name, "cilium"),
+                    "components/cilium-cluster-values.yaml", model,
+                    {{"cluster", c.name},
+                     {"cluster_id", c.network.cluster_id ? std::to_string(*c.network.cluster_id) : ""},
+                     {"pod_cidr", PodCidr(c)}});
+      }
+    }
+    if (cilium) {
+      PutTemplate(tree, diags, "bootstrap", naming::ComponentValues("cni", "cilium"), "components/cilium-values.yaml",
+                  model, {{"cilium_version", model.catalog.Chart("cilium").version}});
+    }
+  }
+  steps.push_back({"10-install-argocd.sh", "Argo CD " + argocd.version + " (chart) on " + model.gitops.argocd_cluster,
+                   "kubectl, helm"});
+  PutTemplate(tree, diags, "bootstrap", "bootstrap/10-install-argocd.sh", "bootstrap/10-install-argocd.sh", model,
+              {{"argocd_cluster", model.gitops.argocd_cluster}, {"argocd_version", argocd.version}});
+  PutTemplate(tree, diags, "bootstrap", "components/argocd/values.yaml", "components/argocd-values.yaml", model,
+              {{"argocd_version", argocd.version},
+               {"argocd_cluster", model.gitops.argocd_cluster},
+               {"argocd_role", model.ArgoCdCluster().role}});
+  steps.push_back({"15-create-secrets.sh", "the Secrets the fleet references, from the environment", "kubectl, openssl"});
+  PutTemplate(tree, diags, "bootstrap", "bootstrap/15-create-secrets.sh", "bootstrap/15-create-secrets.sh", model,
+              {{"central", model.Central().name}, {"secrets", SecretSteps(model)}});
+  steps.push_back({"40-apply-root.sh", "applies argocd/root.yaml: from here on Git is the source of truth", "kubectl"});
+  PutTemplate(tree, diags, "bootstrap", "bootstrap/40-apply-root.sh", "bootstrap/40-apply-root.sh", model, {});
+
+  std::string table, calls;
+  for (const Step& s : steps) {
+    table += fmt::format("| `{}` | {} | {} |\n", s.file, s.does, s.needs);
+    calls += fmt::format("\"${{here}}/{}\"\n", s.file);
+  }
+  PutTemplate(tree, diags, "bootstrap", "bootstrap/all.sh", "bootstrap/all.sh", model, {{"steps", calls}});
+  PutTemplate(tree, diags, "bootstrap", "bootstrap/README.md", "bootstrap/README.md", model,
+              {{"steps", table}, {"repo_url", model.gitops.repo_url}, {"revision", model.gitops.target_revision}});
+}
+
+}  // namespace lgtmgen::emit

@@ -1,0 +1,40 @@
+#pragma once
+// The Helm components lgtmgen deploys and where: one row per Argo CD
+// ApplicationSet. Emitters for Argo CD, values files and READMEs read this
+// table, so a component is declared once.
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace lgtmgen::emit {
+
+/// Argo CD sync waves: the order root applies ApplicationSets in.
+enum Wave : int { kWaveProjects = -1, kWaveCrds = 0, kWaveMesh = 1, kWaveStorage = 2, kWaveBackends = 3,
+                  kWaveAgents = 4, kWaveApps = 5 };
+
+struct HelmComponent {
+  std::string name;       ///< ApplicationSet name and Application suffix (≤ naming::kMaxComponent)
+  std::string chart;      ///< catalog chart name
+  std::string release;    ///< Helm release name; Service names derive from it
+  std::string area;       ///< components/<area>/<chart>/values.yaml
+  std::string ns;         ///< namespace it installs into
+  std::string selector;   ///< cluster.json fact key the ApplicationSet selects on
+  std::string selector_value;
+  int wave = kWaveBackends;
+  bool server_side_apply = false;
+};
+
+/// Every Helm component the fleet deploys, in a fixed order.
+[[nodiscard]] std::vector<HelmComponent> HelmComponents(const model::Model& model);
+
+/// The components installed on cluster (those whose selector matches it).
+[[nodiscard]] std::vector<HelmComponent> ComponentsOn(const model::Model& model, const model::Cluster& cluster);
+
+/// The cluster.json fact a selector reads, for cluster.
+[[nodiscard]] std::string Fact(const model::Model& model, const model::Cluster& cluster, const std::string& key);
+
+/// Namespaces of the central stack.
+inline constexpr const char* kGrafanaNamespace = "grafana";
+
+}  // namespace lgtmgen::emit

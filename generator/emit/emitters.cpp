@@ -1,0 +1,48 @@
+#include "emit/emitters.h"
+
+#include <fmt/format.h>
+
+#include "emit/files.h"
+#include "render/template.h"
+
+namespace lgtmgen::emit {
+
+void EmitSupportCheck(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitSpecCopy(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitReadme(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitClusterFacts(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitArgoCd(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitBackendValues(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitGrafana(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitTenants(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitAgents(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitBootstrap(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+
+const std::vector<Emitter>& AllEmitters() {
+  static const std::vector<Emitter> kEmitters = {
+      {"support", "refuses what this version cannot render yet", &EmitSupportCheck},
+      {"spec", "lgtm.yaml, the spec the repository was rendered from", &EmitSpecCopy},
+      {"readme", "README.md: clusters, topology, endpoints, bootstrap", &EmitReadme},
+      {"clusters", "clusters/<name>/: cluster.json facts and per-cluster values", &EmitClusterFacts},
+      {"argocd", "argocd/: root Application, AppProjects, ApplicationSets", &EmitArgoCd},
+      {"backends", "components/backends/: MinIO, Mimir, Loki, Tempo values", &EmitBackendValues},
+      {"grafana", "components/grafana/: Grafana values", &EmitGrafana},
+      {"tenants", "tenants/<tenant>/: Grafana datasources per tenant", &EmitTenants},
+      {"agents", "components/agents/: telemetry agents per scenario", &EmitAgents},
+      {"bootstrap", "bootstrap/: kind configs and numbered scripts", &EmitBootstrap},
+  };
+  return kEmitters;
+}
+
+void RenderAll(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  for (const Emitter& emitter : AllEmitters()) {
+    try {
+      emitter.fn(model, tree, diags);
+    } catch (const render::TemplateError& e) {
+      diags.Error({}, fmt::format("emitter '{}': template error: {}", emitter.name, e.what()),
+                  "a template in templates/ (or under --templates) is inconsistent with its emitter");
+    }
+  }
+}
+
+}  // namespace lgtmgen::emit

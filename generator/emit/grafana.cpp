@@ -1,0 +1,70 @@
+// components/grafana/values.yaml and tenants/<tenant>/: Grafana and, per
+// tenant, its datasources with the cross-signal links.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "emit/components.h"
+#include "emit/files.h"
+#include "naming/namer.h"
+
+namespace lgtmgen::emit {
+
+/// Query URLs of the central stack, as Grafana (on the central cluster) sees them.
+inline constexpr const char* kMimirQueryUrl = "http://mimir-gateway.mimir.svc/prometheus";
+inline constexpr const char* kLokiQueryUrl = "http://loki-gateway.loki.svc";
+inline constexpr const char* kTempoQueryUrl = "http://tempo-query-frontend.tempo.svc:3200";
+
+void EmitGrafana(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const model::Grafana& g = model.grafana;
+  const bool ingress = !g.host.empty() && g.expose == "ingress";
+  const bool tls = ingress && g.tls != "none";
+  if (!g.host.empty() && (g.expose == "gateway" || g.tls == "self-signed")) {
+    diags.Error({}, fmt::format("grafana.host with expose: {} and tls: {} is not rendered by this version of "
+                                "lgtmgen yet",
+                                g.expose, g.tls),
+                "use grafana.expose: ingress with tls: existing or none, or omit grafana.host and "
+                "reach Grafana with kubectl port-forward");
+    return;
+  }
+  PutTemplate(tree, diags, "grafana", naming::ComponentValues("grafana", "grafana"), "grafana/values.yaml", model,
+              {{"namespace", kGrafanaNamespace},
+               {"admin_secret", g.admin_secret},
+               {"ingress", render::Flag(ingress)},
+               {"tls", render::Flag(tls)},
+               {"host", g.host},
+               {"tls_secret", g.tls_secret},
+               {"root_url", fmt::format("{}://{}", tls ? "https" : "http", g.host)}});
+}
+
+void EmitTenants(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  // Several clusters may share a tenant (isolation: instances); one folder each.
+  std::map<std::string, std::vector<const model::Cluster*>> tenants;
+  for (const model::Cluster& c : model.clusters) {
+    if (!c.tenant.empty()) tenants[c.tenant].push_back(&c);
+  }
+  for (const auto& [tenant, clusters] : tenants) {
+    std::string names;
+    bool central = false;
+    for (const model::Cluster* c : clusters) {
+      names += (names.empty() ? "" : ", ") + c->name;
+      central = central || c->IsCentral();
+    }
+    const std::string dir = naming::TenantDir(tenant);
+    PutTemplate(tree, diags, "tenants", dir + "/kustomization.yaml", "tenants/kustomization.yaml", model,
+                {{"tenant", tenant}, {"clusters", names}, {"namespace", kGrafanaNamespace},
+                 {"slug", naming::TenantSlug(tenant)}});
+    PutTemplate(tree, diags, "tenants", dir + "/datasources.yaml", "tenants/datasources.yaml", model,
+                {{"tenant", tenant},
+                 {"tenant_quoted", YamlQuote(tenant)},
+                 {"mimir_uid", naming::DatasourceUid("mimir", tenant)},
+                 {"loki_uid", naming::DatasourceUid("loki", tenant)},
+                 {"tempo_uid", naming::DatasourceUid("tempo", tenant)},
+                 {"mimir_url", kMimirQueryUrl},
+                 {"loki_url", kLokiQueryUrl},
+                 {"tempo_url", kTempoQueryUrl},
+                 {"is_default", render::Flag(central)}});
+  }
+}
+
+}  // namespace lgtmgen::emit

@@ -1,0 +1,44 @@
+// What a valid spec may ask for but this version does not render yet. Each is
+// refused with a clear error before any file is produced, rather than
+// rendered half-way: a repository that looks complete but is not would be
+// worse than none.
+#include <fmt/format.h>
+
+#include "emit/files.h"
+
+namespace lgtmgen::emit {
+namespace {
+
+void NotYet(diag::Diagnostics& diags, const std::string& what, const std::string& hint) {
+  diags.Error({}, fmt::format("{} is not rendered by this version of lgtmgen yet", what), hint);
+}
+
+}  // namespace
+
+void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnostics& diags) {
+  if (model.mesh.type != "none") {
+    NotYet(diags, "mesh.type: " + model.mesh.type, "use mesh.type: none for now; `lgtmgen validate` accepts the spec");
+  }
+  if (model.isolation != "tenants") NotYet(diags, "isolation: instances", "use isolation: tenants for now");
+  if (model.backends.federation) NotYet(diags, "backends.federation: true", "leave federation off for now");
+  if (model.backends.storage.type != "s3") {
+    NotYet(diags, "backends.storage.type: filesystem", "use type: s3 (in-cluster MinIO is the default)");
+  }
+  if (!model.dashboards.empty()) NotYet(diags, "dashboards", "remove dashboards: for now");
+  if (!model.alerting.rules.empty() || !model.alerting.receivers.empty()) {
+    NotYet(diags, "alerting", "remove alerting: for now");
+  }
+  if (!model.addons.empty()) NotYet(diags, "addons", "remove addons: for now");
+  for (const model::Cluster& c : model.clusters) {
+    if (c.role != "central") {
+      NotYet(diags, fmt::format("cluster '{}' with role: {}", c.name, c.role),
+             "this version renders a fleet of one central cluster (see preset minimal)");
+    }
+    if (c.agents != "alloy" && c.agents != "none") {
+      NotYet(diags, fmt::format("agents: {} (cluster '{}')", c.agents, c.name), "use agents: alloy for now");
+    }
+    if (!c.apps.empty()) NotYet(diags, fmt::format("apps (cluster '{}')", c.name), "remove apps: for now");
+  }
+}
+
+}  // namespace lgtmgen::emit

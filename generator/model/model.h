@@ -1,0 +1,162 @@
+#pragma once
+// The validated, defaulted fleet: plain structs that every emitter reads.
+// Emitters never see YAML; positions stay in the spec::Document, reachable
+// through each entity's `pointer` (a JSON pointer into the spec).
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/catalog.h"
+#include "model/cidr.h"
+
+namespace lgtmgen::model {
+
+struct SecretRef {
+  std::string name;
+  std::string key;
+};
+
+struct Gitops {
+  std::string repo_url;
+  std::string target_revision = "main";
+  std::string path = ".";
+  std::string argocd_cluster;  ///< always set: defaults to the central cluster
+};
+
+struct Platform {
+  std::string provider = "kind";
+  std::string cni = "cilium";
+  std::string load_balancer;  ///< defaulted from cni
+};
+
+struct Mesh {
+  std::string type = "none";
+  std::string istio_mode = "sidecar";
+  std::string linkerd_channel = "edge";
+  std::string cilium_encryption = "wireguard";
+};
+
+struct Storage {
+  std::string type = "s3";
+  std::string provider = "minio";
+  std::string endpoint;  ///< host:port; defaulted to the in-cluster MinIO
+  std::string region;
+  bool insecure = true;
+  std::string bucket_prefix;
+  std::string credentials_secret = "lgtm-s3";
+};
+
+struct Retention {
+  std::string metrics = "7d";
+  std::string logs = "7d";
+  std::string traces = "168h";
+};
+
+struct Backends {
+  Storage storage;
+  Retention retention;
+  std::string size = "small";
+  bool federation = false;
+};
+
+struct Grafana {
+  std::string host;  ///< empty: no Ingress/Gateway, reach Grafana by port-forward
+  std::string tls = "self-signed";
+  std::string tls_secret;
+  std::string admin_secret = "grafana-admin";
+  std::string expose;  ///< defaulted from cni
+};
+
+struct Dashboard {
+  std::string catalog_name;  ///< set for catalog entries
+  std::string file;          ///< set for {file: ...}, as written in the spec
+  std::string json_text;     ///< the file's content, read while building
+  std::string pointer;
+};
+
+struct RuleGroup {
+  std::string catalog_name;             ///< set for catalog entries
+  nlohmann::ordered_json inline_group;  ///< set for inline groups
+  std::string pointer;
+};
+
+struct Receiver {
+  std::string name;
+  std::string type;               ///< slack | webhook | pagerduty | email
+  nlohmann::ordered_json config;  ///< that type's block, as written (references only)
+  std::string pointer;
+};
+
+struct SubRoute {
+  std::vector<std::string> matchers;
+  std::string receiver;
+  bool continue_matching = false;
+  std::string pointer;
+};
+
+struct Route {
+  std::string receiver;  ///< defaulted to the first receiver
+  std::vector<std::string> group_by;
+  std::string group_wait, group_interval, repeat_interval;
+  std::vector<SubRoute> routes;
+  std::string pointer;
+};
+
+struct Alerting {
+  std::vector<RuleGroup> rules;
+  std::vector<Receiver> receivers;
+  Route route;
+};
+
+struct Network {
+  std::optional<int> cluster_id;
+  std::optional<Cidr> pod_cidr;
+  std::optional<Cidr> service_cidr;
+  std::optional<Cidr> lb_cidr;  ///< empty with lb_auto or no load balancer
+  bool lb_auto = true;
+};
+
+struct Cluster {
+  std::string name;
+  std::string role;  ///< central | remote | control
+  std::string tenant;
+  std::string environment;
+  std::string agents;  ///< prometheus-vector | alloy | otel | none
+  std::string log_shipper = "vector";
+  std::string metrics_transport = "remote-write";
+  std::vector<std::string> apps;
+  Network network;
+  int workers = 1;
+  int control_planes = 1;
+  std::string pointer;  ///< "/clusters/<i>"
+
+  [[nodiscard]] bool IsCentral() const { return role == "central"; }
+  [[nodiscard]] bool HasAgents() const { return agents != "none"; }
+};
+
+struct Model {
+  std::string spec_file;  ///< base name of the spec, named in generated headers
+  std::string spec_text;  ///< the spec as read, copied into the repository
+  std::string name;
+  Gitops gitops;
+  Platform platform;
+  Mesh mesh;
+  std::string isolation = "tenants";
+  std::string cluster_label = "cluster";
+  Backends backends;
+  Grafana grafana;
+  Catalog catalog;  ///< pinned versions after the spec's `versions:` overrides
+  std::vector<std::string> addons;
+  std::vector<Dashboard> dashboards;
+  Alerting alerting;
+  std::vector<Cluster> clusters;
+  size_t central_index = 0;  ///< index of the one central cluster in clusters
+
+  [[nodiscard]] const Cluster& Central() const { return clusters[central_index]; }
+  [[nodiscard]] const Cluster& ArgoCdCluster() const;
+};
+
+}  // namespace lgtmgen::model

@@ -1,0 +1,316 @@
+// The semantic rules of SPEC.md's refuse-list. Each rule is one function; each
+// runs in O(n log n) or better over the clusters, so a fleet of thousands of
+// clusters validates in milliseconds.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "diag/spelling.h"
+#include "model/build.h"
+#include "naming/namer.h"
+
+namespace lgtmgen::model {
+namespace {
+
+class Validator {
+ public:
+  Validator(const Model& m, const spec::Document& doc, diag::Diagnostics& diags)
+      : m_(m), doc_(doc), diags_(diags) {}
+
+  void Run() {
+    CheckUnique("name", [](const Cluster& c) { return c.name; }, "cluster name");
+    CheckTenants();
+    CheckUnique("network/clusterId",
+                [](const Cluster& c) { return c.network.cluster_id ? std::to_string(*c.network.cluster_id) : ""; },
+                "cluster ID");
+    CheckSingleCentral();
+    CheckNames();
+    CheckCidrs();
+    CheckArgoCdCluster();
+    CheckRoles();
+    CheckMesh();
+    CheckAddons();
+    CheckStorageAndGrafana();
+    CheckAlerting();
+  }
+
+ private:
+  diag::SourceLoc At(const std::string& pointer) const { return doc_.ValueLoc(pointer); }
+  bool Given(const std::string& pointer) const { return doc_.value_locs.count(pointer) != 0; }
+
+  template <typename KeyFn>
+  void CheckUnique(const std::string& field, KeyFn key, const std::string& what) {
+    std::unordered_map<std::string, const Cluster*> seen;
+    for (const Cluster& c : m_.clusters) {
+      const std::string k = key(c);
+      if (k.empty()) continue;
+      auto [it, inserted] = seen.emplace(k, &c);
+      if (!inserted) {
+        diags_.Error(At(c.pointer + "/" + field), fmt::format("duplicate {} '{}'", what, k),
+                     fmt::format("every cluster needs its own {}", what))
+            .notes.push_back({At(it->second->pointer + "/" + field),
+                              fmt::format("'{}' first used by cluster '{}' here", k, it->second->name)});
+      }
+    }
+  }
+
+  void CheckTenants() {
+    // With isolation: instances, tenants only need to be unique per environment.
+    std::unordered_map<std::string, const Cluster*> seen;
+    std::unordered_map<std::string, const Cluster*> slugs;
+    for (const Cluster& c : m_.clusters) {
+      if (c.tenant.empty()) continue;
+      const std::string scope = m_.isolation == "instances" ? c.environment + "/" : "";
+      const std::string field = Given(c.pointer + "/tenant") ? "/tenant" : "/name";
+      if (auto [it, inserted] = seen.emplace(scope + c.tenant, &c); !inserted) {
+        diags_.Error(At(c.pointer + field), fmt::format("duplicate tenant '{}'", c.tenant),
+                     "each cluster writes under its own X-Scope-OrgID; pick another tenant ID")
+            .notes.push_back({At(it->second->pointer + "/tenant"),
+                              fmt::format("tenant first used by cluster '{}' here", it->second->name)});
+        continue;
+      }
+      const std::string slug = scope + naming::TenantSlug(c.tenant);
+      if (auto [it, inserted] = slugs.emplace(slug, &c); !inserted && it->second->tenant != c.tenant) {
+        diags_.Error(At(c.pointer + field),
+                     fmt::format("tenant '{}' and tenant '{}' would share the folder '{}'", c.tenant,
+                                 it->second->tenant, naming::TenantDir(c.tenant)),
+                     "tenant IDs must differ in more than case and punctuation")
+            .notes.push_back({At(it->second->pointer + "/tenant"), "the other tenant is here"});
+      }
+    }
+  }
+
+  void CheckSingleCentral() {
+    const Cluster* first = nullptr;
+    for (const Cluster& c : m_.clusters) {
+      if (!c.IsCentral()) continue;
+      if (first == nullptr) {
+        first = &c;
+        continue;
+      }
+      diags_.Error(At(c.pointer + "/role"),
+                   fmt::format("cluster '{}' is a second central cluster", c.name),
+                   "a fleet has exactly one central cluster; use role: remote (or isolation: "
+                   "instances for one backend set per environment)")
+          .notes.push_back({At(first->pointer + "/role"), fmt::format("'{}' is central here", first->name)});
+    }
+  }
+
+  void CheckNames() {
+    for (const Cluster& c : m_.clusters) {
+      if (c.name.size() > naming::kMaxClusterName) {
+        diags_.Error(At(c.pointer + "/name"),
+                     fmt::format("cluster name '{}' is {} characters long; at most {} fit", c.name,
+                                 c.name.size(), naming::kMaxClusterName),
+                     fmt::format("Argo CD Applications are named '<cluster>-<component>' and must fit "
+                                 "a {}-character label",
+                                 naming::kMaxLabel));
+      }
+    }
+  }
+
+  struct Range {
+    Cidr cidr;
+    const Cluster* cluster;
+    const char* field;
+  };
+
+  void CheckCidrs() {
+    std::vector<Range> ranges;
+    const bool several_kind = m_.platform.provider != "existing" && m_.clusters.size() > 1;
+    for (const Cluster& c : m_.clusters) {
+      AddRange(ranges, c, c.network.pod_cidr, "podCIDR", several_kind);
+      AddRange(ranges, c, c.network.service_cidr, "serviceCIDR", several_kind);
+      AddRange(ranges, c, c.network.lb_cidr, "lbCIDR", false);
+    }
+    std::sort(ranges.begin(), ranges.end(),
+              [](const Range& a, const Range& b) { return a.cidr.First() < b.cidr.First(); });
+    const Range* widest = nullptr;  // the range reaching furthest so far
+    for (const Range& r : ranges) {
+      if (widest != nullptr && widest->cidr.Last() >= r.cidr.First()) {
+        diags_.Error(At(r.cluster->pointer + "/network/" + r.field),
+                     fmt::format("{} {} of cluster '{}' overlaps {} {} of cluster '{}'", r.field,
+                                 r.cidr.ToString(), r.cluster->name, widest->field,
+                                 widest->cidr.ToString(), widest->cluster->name),
+                     "clusters joined by a mesh or a load balancer need disjoint networks")
+            .notes.push_back({At(widest->cluster->pointer + "/network/" + widest->field),
+                              "the other network is here"});
+      }
+      if (widest == nullptr || r.cidr.Last() > widest->cidr.Last()) widest = &r;
+    }
+  }
+
+  void AddRange(std::vector<Range>& ranges, const Cluster& c, const std::optional<Cidr>& cidr,
+                const char* field, bool required) {
+    const std::string ptr = c.pointer + "/network/" + field;
+    if (!cidr) {
+      if (required) {
+        diags_.Error(At(c.pointer), fmt::format("cluster '{}' needs network.{}", c.name, field),
+                     fmt::format("with several {} clusters, every cluster names its own {} (kind's "
+                                 "default would be the same in all of them)",
+                                 m_.platform.provider, field));
+      }
+      return;
+    }
+    if (!IsNetworkAddress(*cidr)) {
+      diags_.Error(At(ptr), fmt::format("{} {} is not a network address", field, cidr->ToString()),
+                   fmt::format("did you mean {}?", NetworkOf(*cidr).ToString()));
+    }
+    ranges.push_back(Range{NetworkOf(*cidr), &c, field});
+  }
+
+  void CheckArgoCdCluster() {
+    const std::string ptr = "/gitops/argocd/cluster";
+    if (!Given(ptr)) return;
+    std::vector<std::string> names;
+    for (const Cluster& c : m_.clusters) {
+      if (c.name == m_.gitops.argocd_cluster) {
+        if (c.role == "remote") {
+          diags_.Error(At(ptr), fmt::format("Argo CD cannot run on remote cluster '{}'", c.name),
+                       "name the central cluster or a cluster with role: control");
+        }
+        return;
+      }
+      if (c.role != "remote") names.push_back(c.name);
+    }
+    diags_.Error(At(ptr), fmt::format("gitops.argocd.cluster '{}' names no cluster", m_.gitops.argocd_cluster),
+                 diag::SuggestionHint(m_.gitops.argocd_cluster, names));
+  }
+
+  void CheckRoles() {
+    for (const Cluster& c : m_.clusters) {
+      if (c.role == "control" && (c.HasAgents() || !c.apps.empty())) {
+        const std::string field = c.HasAgents() ? "/agents" : "/apps";
+        diags_.Error(At(c.pointer + field),
+                     fmt::format("control cluster '{}' runs Argo CD only; it cannot have {}", c.name,
+                                 field.substr(1)),
+                     "remove the field, or make the cluster role: remote");
+      }
+      if (c.role == "control" && Given(c.pointer + "/tenant")) {
+        diags_.Error(At(c.pointer + "/tenant"),
+                     fmt::format("control cluster '{}' ships no telemetry, so it has no tenant", c.name),
+                     "remove the tenant");
+      }
+      for (const char* field : {"logShipper", "metricsTransport"}) {
+        if (c.agents != "prometheus-vector" && Given(c.pointer + "/" + field)) {
+          diags_.Error(At(c.pointer + "/" + field),
+                       fmt::format("{} applies only to agents: prometheus-vector (cluster '{}' has {})",
+                                   field, c.name, c.agents),
+                       "remove it, or set agents: prometheus-vector");
+        }
+      }
+      if (m_.isolation == "instances" && c.HasAgents() && c.environment.empty()) {
+        diags_.Error(At(c.pointer), fmt::format("cluster '{}' has no environment", c.name),
+                     "with isolation: instances every cluster that runs agents names the environment "
+                     "whose backends it writes to, e.g. environment: prod");
+      }
+    }
+  }
+
+  void CheckMesh() {
+    const std::string type_ptr = "/mesh/type";
+    if (m_.mesh.type == "cilium-clustermesh") {
+      if (m_.platform.cni != "cilium") {
+        diags_.Error(At(type_ptr), "mesh.type: cilium-clustermesh needs platform.cni: cilium",
+                     "set platform.cni: cilium, or choose mesh.type linkerd or istio");
+      }
+      for (const Cluster& c : m_.clusters) {
+        if (!c.network.cluster_id) {
+          diags_.Error(At(c.pointer), fmt::format("cluster '{}' needs network.clusterId", c.name),
+                       "Cilium ClusterMesh identifies each cluster by a unique ID from 1 to 255");
+        }
+      }
+    }
+    if (m_.mesh.type == "istio" && m_.mesh.istio_mode == "ambient" && m_.platform.cni == "cilium") {
+      diags_.Warning(At("/mesh/istio/mode"),
+                     "Istio ambient with the Cilium CNI has known cross-cluster DNS trouble",
+                     "the reference system works around it; consider platform.cni: default or mode: sidecar");
+    }
+    const std::pair<const char*, const char*> blocks[] = {
+        {"istio", "istio"}, {"linkerd", "linkerd"}, {"cilium", "cilium-clustermesh"}};
+    for (const auto& [block, type] : blocks) {
+      if (Given(std::string("/mesh/") + block) && m_.mesh.type != type) {
+        diags_.Warning(At(std::string("/mesh/") + block),
+                       fmt::format("mesh.{} is ignored because mesh.type is {}", block, m_.mesh.type));
+      }
+    }
+  }
+
+  void CheckAddons() {
+    for (size_t i = 0; i < m_.addons.size(); ++i) {
+      const std::string& a = m_.addons[i];
+      std::string need;
+      if (a == "kiali" && m_.mesh.type != "istio") need = "mesh.type: istio";
+      if (a == "linkerd-viz" && m_.mesh.type != "linkerd") need = "mesh.type: linkerd";
+      if (a == "hubble" && m_.platform.cni != "cilium") need = "platform.cni: cilium";
+      if (!need.empty()) {
+        diags_.Error(At(spec::Child("/addons", i)), fmt::format("add-on '{}' needs {}", a, need),
+                     "remove the add-on or change the mesh/CNI");
+      }
+    }
+  }
+
+  void CheckStorageAndGrafana() {
+    const Storage& s = m_.backends.storage;
+    if (s.type == "s3" && s.provider == "external" && s.endpoint.empty()) {
+      diags_.Error(At("/backends/storage"), "backends.storage.provider: external needs an endpoint",
+                   "add endpoint: s3.example.com (host[:port] of the S3 service)");
+    }
+    if (m_.grafana.tls == "existing" && !m_.grafana.host.empty() && !Given("/grafana/tlsSecret")) {
+      diags_.Error(At("/grafana/tls"), "grafana.tls: existing needs grafana.tlsSecret",
+                   "name the Secret of type kubernetes.io/tls that holds the certificate");
+    }
+  }
+
+  void CheckAlerting() {
+    std::unordered_map<std::string, const Receiver*> names;
+    for (const Receiver& r : m_.alerting.receivers) {
+      if (r.type.empty()) {
+        diags_.Error(At(r.pointer), fmt::format("receiver '{}' has no type", r.name),
+                     "add one of: slack, webhook, pagerduty, email");
+      }
+      if (auto [it, inserted] = names.emplace(r.name, &r); !inserted) {
+        diags_.Error(At(r.pointer + "/name"), fmt::format("duplicate receiver '{}'", r.name))
+            .notes.push_back({At(it->second->pointer + "/name"), "first defined here"});
+      }
+    }
+    CheckReceiverTypes();
+    std::vector<std::string> known;
+    for (const Receiver& r : m_.alerting.receivers) known.push_back(r.name);
+    auto check = [&](const std::string& receiver, const std::string& ptr) {
+      if (!receiver.empty() && names.count(receiver) == 0) {
+        diags_.Error(At(ptr), fmt::format("route names receiver '{}', which does not exist", receiver),
+                     known.empty() ? "define it under alerting.receivers"
+                                   : diag::SuggestionHint(receiver, known));
+      }
+    };
+    check(m_.alerting.route.receiver, "/alerting/route/receiver");
+    for (const SubRoute& sub : m_.alerting.route.routes) check(sub.receiver, sub.pointer + "/receiver");
+  }
+
+  void CheckReceiverTypes() {
+    for (const Receiver& r : m_.alerting.receivers) {
+      int types = 0;
+      for (const char* type : {"slack", "webhook", "pagerduty", "email"}) {
+        if (Given(r.pointer + "/" + type)) ++types;
+      }
+      if (types > 1) {
+        diags_.Error(At(r.pointer), fmt::format("receiver '{}' has {} types; give it exactly one", r.name, types),
+                     "split it into one receiver per type and route to each");
+      }
+    }
+  }
+
+  const Model& m_;
+  const spec::Document& doc_;
+  diag::Diagnostics& diags_;
+};
+
+}  // namespace
+
+void Validate(const Model& model, const spec::Document& doc, diag::Diagnostics& diags) {
+  Validator(model, doc, diags).Run();
+}
+
+}  // namespace lgtmgen::model

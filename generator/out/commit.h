@@ -1,0 +1,45 @@
+#pragma once
+// out::Commit: makes a directory hold exactly the rendered tree, touching only
+// files lgtmgen owns. The manifest `.lgtmgen/manifest` lists the files written
+// last time; it is how stale files are found and how a directory is known to
+// be lgtmgen's.
+#include <string>
+#include <vector>
+
+#include "out/filesystem.h"
+#include "out/output_tree.h"
+
+namespace lgtmgen::out {
+
+inline constexpr const char* kManifestPath = ".lgtmgen/manifest";
+
+/// What a commit would do (or did), as sorted relative paths.
+struct ChangeSet {
+  std::vector<std::string> added;
+  std::vector<std::string> changed;
+  std::vector<std::string> removed;
+  size_t unchanged = 0;
+
+  [[nodiscard]] bool Empty() const { return added.empty() && changed.empty() && removed.empty(); }
+};
+
+enum class CommitMode { kWrite, kCheck };
+
+struct CommitResult {
+  ChangeSet changes;
+  std::string refusal;  ///< not empty: nothing was written, and this says why
+};
+
+/// Compares tree (plus its manifest) with dir. In kWrite mode writes added and
+/// changed files (atomically, one by one), leaves identical files untouched
+/// (their mtime too) and removes files the previous manifest lists that the
+/// tree no longer has. In kCheck mode writes nothing. Refuses, writing nothing,
+/// when dir is not empty (entries starting with '.' do not count), has no
+/// manifest and force is false. Throws IoError.
+[[nodiscard]] CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode mode,
+                                  bool force, FileSystem& fs);
+
+/// The manifest text for tree: a header line, then one path per line.
+[[nodiscard]] std::string ManifestText(const OutputTree& tree);
+
+}  // namespace lgtmgen::out

@@ -1,0 +1,68 @@
+#pragma once
+// The only door to the disk. main() creates a RealFileSystem; tests use a
+// MemFileSystem and assert on what was written. No other module calls
+// std::filesystem.
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lgtmgen::out {
+
+/// An I/O failure (permission, full disk...). Caught once in main: exit 3.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  /// The file's bytes, or nullopt when it does not exist. Throws IoError when
+  /// it exists but cannot be read.
+  [[nodiscard]] virtual std::optional<std::string> Read(const std::string& path) const = 0;
+  [[nodiscard]] virtual bool IsDirectory(const std::string& path) const = 0;
+  /// Names of the entries of directory path (not recursive), sorted; empty when
+  /// it does not exist.
+  [[nodiscard]] virtual std::vector<std::string> List(const std::string& path) const = 0;
+  /// Writes path atomically (temporary file + rename), creating parent
+  /// directories. Throws IoError.
+  virtual void Write(const std::string& path, const std::string& content) = 0;
+  /// Removes the file path, then each parent directory up to (not including)
+  /// stop_at that became empty. Throws IoError.
+  virtual void Remove(const std::string& path, const std::string& stop_at) = 0;
+};
+
+/// The real disk.
+class RealFileSystem final : public FileSystem {
+ public:
+  std::optional<std::string> Read(const std::string& path) const override;
+  bool IsDirectory(const std::string& path) const override;
+  std::vector<std::string> List(const std::string& path) const override;
+  void Write(const std::string& path, const std::string& content) override;
+  void Remove(const std::string& path, const std::string& stop_at) override;
+};
+
+/// An in-memory disk for tests; counts writes and removals.
+class MemFileSystem final : public FileSystem {
+ public:
+  std::optional<std::string> Read(const std::string& path) const override;
+  bool IsDirectory(const std::string& path) const override;
+  std::vector<std::string> List(const std::string& path) const override;
+  void Write(const std::string& path, const std::string& content) override;
+  void Remove(const std::string& path, const std::string& stop_at) override;
+
+  std::map<std::string, std::string> files;  ///< full path → content
+  int writes = 0;
+  int removals = 0;
+};
+
+/// path joined to name with one '/'; "." as dir gives name alone.
+[[nodiscard]] std::string JoinPath(const std::string& dir, const std::string& name);
+/// The directory part of path ("." when there is none).
+[[nodiscard]] std::string DirName(const std::string& path);
+/// The last component of path.
+[[nodiscard]] std::string BaseName(const std::string& path);
+
+}  // namespace lgtmgen::out

@@ -1,0 +1,137 @@
+#include "spec/document.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <regex>
+
+namespace lgtmgen::spec {
+namespace {
+
+using nlohmann::ordered_json;
+
+diag::SourceLoc LocOf(const std::string& file, const YAML::Mark& mark) {
+  if (mark.is_null()) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+ordered_json PlainScalar(const std::string& s) {
+  static const std::regex kInt(R"([-+]?[0-9]+)");
+  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  if (std::regex_match(s, kInt)) {
+    try {
+      return std::stoll(s);
+    } catch (const std::out_of_range&) {
+      return s;
+    }
+  }
+  if (std::regex_match(s, kFloat)) return std::stod(s);
+  return s;
+}
+
+class Converter {
+ public:
+  Converter(Document& doc, diag::Diagnostics& diags) : doc_(doc), diags_(diags) {}
+
+  ordered_json Convert(const YAML::Node& node, const std::string& pointer) {
+    doc_.value_locs.emplace(pointer, LocOf(doc_.file, node.Mark()));
+    switch (node.Type()) {
+      case YAML::NodeType::Map: return ConvertMap(node, pointer);
+      case YAML::NodeType::Sequence: {
+        ordered_json out = ordered_json::array();
+        size_t i = 0;
+        for (const YAML::Node& item : node) out.push_back(Convert(item, Child(pointer, i++)));
+        return out;
+      }
+      case YAML::NodeType::Scalar:
+        if (node.Tag() == "?") return PlainScalar(node.Scalar());
+        return node.Scalar();
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined: return nullptr;
+    }
+    return nullptr;
+  }
+
+ private:
+  ordered_json ConvertMap(const YAML::Node& node, const std::string& pointer) {
+    ordered_json out = ordered_json::object();
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      diag::SourceLoc key_loc = LocOf(doc_.file, it->first.Mark());
+      if (!it->first.IsScalar()) {
+        diags_.Error(key_loc, "a mapping key must be a plain string");
+        continue;
+      }
+      const std::string key = it->first.Scalar();
+      const std::string child = Child(pointer, key);
+      if (out.contains(key)) {
+        diags_.Error(key_loc, fmt::format("duplicate key '{}'", key),
+                     "YAML keeps only one of them; remove or merge the other")
+            .notes.push_back({doc_.key_locs.at(child), "first defined here"});
+        continue;
+      }
+      doc_.key_locs.emplace(child, key_loc);
+      out[key] = Convert(it->second, child);
+    }
+    return out;
+  }
+
+  Document& doc_;
+  diag::Diagnostics& diags_;
+};
+
+}  // namespace
+
+std::string Child(const std::string& pointer, const std::string& key) {
+  std::string escaped;
+  for (char c : key) {
+    if (c == '~') escaped += "~0";
+    else if (c == '/') escaped += "~1";
+    else escaped += c;
+  }
+  return pointer + "/" + escaped;
+}
+
+std::string Child(const std::string& pointer, size_t index) {
+  return pointer + "/" + std::to_string(index);
+}
+
+diag::SourceLoc Document::ValueLoc(const std::string& pointer) const {
+  for (std::string p = pointer;; p = p.substr(0, p.rfind('/'))) {
+    if (auto it = value_locs.find(p); it != value_locs.end()) return it->second;
+    if (p.empty()) return {file, 0, 0};
+  }
+}
+
+diag::SourceLoc Document::KeyLoc(const std::string& pointer) const {
+  if (auto it = key_locs.find(pointer); it != key_locs.end()) return it->second;
+  return ValueLoc(pointer);
+}
+
+std::optional<Document> Load(const std::string& file, const std::string& text,
+                             diag::Diagnostics& diags) {
+  Document doc;
+  doc.file = file;
+  doc.text = text;
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    diags.Error(LocOf(file, e.mark), fmt::format("invalid YAML: {}", e.msg),
+                "check the indentation and quoting on this line and the one before it");
+    return std::nullopt;
+  }
+  if (!node.IsMap()) {
+    diags.Error(LocOf(file, node.Mark()), "the fleet spec must be a YAML mapping",
+                "start from `lgtmgen presets init minimal`");
+    return std::nullopt;
+  }
+  const int errors_before = diags.ErrorCount();
+  doc.root = Converter(doc, diags).Convert(node, "");
+  if (diags.ErrorCount() > errors_before) return std::nullopt;
+  return doc;
+}
+
+}  // namespace lgtmgen::spec

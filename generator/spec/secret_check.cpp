@@ -1,0 +1,91 @@
+#include "spec/secret_check.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "spec/schema_check.h"
+
+namespace lgtmgen::spec {
+namespace {
+
+using nlohmann::ordered_json;
+
+// Keys under which people paste secret values.
+const std::regex kSecretValueKey(
+    R"(^(password|passwd|pass|token|apikey|api_key|api-key|secret|secretkey|secret_key|accesskey|access_key|secretaccesskey|url|webhook|webhookurl|webhook_url|routingkey|routing_key|servicekey|bearer|bearertoken|privatekey|private_key)$)",
+    std::regex::icase);
+// A Secret's name: a DNS-1123 subdomain.
+const std::regex kSecretName(R"(^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$)");
+
+bool EndsWithSecret(const std::string& key) {
+  return key.size() > 6 && key.compare(key.size() - 6, 6, "Secret") == 0;
+}
+
+// *Secret keys that name a Secret directly (a string), not a {name, key} pair.
+bool TakesSecretName(const std::string& key) {
+  return key == "credentialsSecret" || key == "adminSecret";
+}
+
+class Walker {
+ public:
+  Walker(const Document& doc, diag::Diagnostics& diags) : doc_(doc), diags_(diags) {}
+
+  void Walk(const ordered_json& v, const std::string& ptr) {
+    if (v.is_array()) {
+      for (size_t i = 0; i < v.size(); ++i) Walk(v[i], Child(ptr, i));
+    } else if (v.is_object()) {
+      for (const auto& [key, child] : v.items()) Visit(key, child, Child(ptr, key));
+    }
+  }
+
+  std::set<std::string> reported;
+
+ private:
+  void Visit(const std::string& key, const ordered_json& v, const std::string& ptr) {
+    const bool scalar = v.is_string() || v.is_number();
+    if (scalar && EndsWithSecret(key) && TakesSecretName(key)) {
+      if (!v.is_string() || !std::regex_match(v.get<std::string>(), kSecretName)) {
+        Report(ptr, fmt::format("{} must name a Kubernetes Secret, but this looks like a secret value",
+                                DisplayPath(ptr)),
+               "write the Secret's name (lowercase, e.g. 'grafana-admin'); the bootstrap creates it "
+               "from the environment, so no secret value is ever committed");
+      }
+      return;
+    }
+    if (scalar && EndsWithSecret(key)) {
+      Report(ptr, fmt::format("{} must reference a Kubernetes Secret, not hold a value",
+                              DisplayPath(ptr)),
+             fmt::format("write `{}: {{name: <secret>, key: <key>}}`; the Secret is created outside Git",
+                         key));
+      return;
+    }
+    if (scalar && std::regex_match(key, kSecretValueKey)) {
+      Report(ptr, fmt::format("{} looks like a literal secret; secrets never go into the spec",
+                              DisplayPath(ptr)),
+             fmt::format("use `{}Secret: {{name: <secret>, key: <key>}}` and create that Secret "
+                         "outside Git",
+                         key));
+      return;
+    }
+    Walk(v, ptr);
+  }
+
+  void Report(const std::string& ptr, std::string message, std::string hint) {
+    diags_.Error(doc_.ValueLoc(ptr), std::move(message), std::move(hint));
+    reported.insert(ptr);
+  }
+
+  const Document& doc_;
+  diag::Diagnostics& diags_;
+};
+
+}  // namespace
+
+std::set<std::string> CheckNoLiteralSecrets(const Document& doc, diag::Diagnostics& diags) {
+  Walker walker(doc, diags);
+  walker.Walk(doc.root, "");
+  return std::move(walker.reported);
+}
+
+}  // namespace lgtmgen::spec

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+@@header@@
+# Step 00: create the kind clusters@@cni_summary@@. Must run before Argo CD:
+# without a CNI no pod starts. Re-running is safe: existing clusters are kept
+# and Helm upgrades in place.
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+#~if cilium
+require_cmd docker kind kubectl helm
+#~end
+#~ifnot cilium
+require_cmd docker kind kubectl
+#~end
+
+create_cluster() {
+  local name=$1
+  if kind_cluster_exists "${name}"; then
+    log "kind cluster ${name} exists; keeping it"
+    kind export kubeconfig --name "${name}" >/dev/null
+  else
+    log "creating kind cluster ${name}"
+    # No --wait: nodes stay NotReady until Cilium is installed below.
+    kind create cluster --name "${name}" --config "${BOOTSTRAP_DIR}/kind/${name}.yaml"
+  fi
+}
+#~if cilium
+
+# lb_cidr INDEX: the INDEX-th /29 counted down from the top of the docker
+# "kind" network (a /16 gives a.b.255.248/29, a.b.255.240/29, ...; a /24 gives
+# a.b.c.248/29, ...): addresses known only at run time, never written to Git.
+lb_cidr() {
+  local index=$1 subnet prefix a b c offset
+  subnet=$(docker network inspect kind -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}' | grep -v ':' | head -n 1)
+  [[ -n ${subnet} ]] || die "no IPv4 subnet on docker network 'kind'"
+  prefix=${subnet#*/}
+  IFS=. read -r a b c _ <<<"${subnet%/*}"
+  offset=$((index * 8))
+  case ${prefix} in
+    16)
+      ((offset < 256 * 64)) || die "too many clusters for load-balancer pools in ${subnet}"
+      printf '%s.%s.%s.%s/29' "${a}" "${b}" "$((255 - offset / 256))" "$((248 - offset % 256))"
+      ;;
+    24)
+      ((offset < 128)) || die "too many clusters for load-balancer pools in ${subnet}"
+      printf '%s.%s.%s.%s/29' "${a}" "${b}" "${c}" "$((248 - offset))"
+      ;;
+    *) die "cannot derive a load-balancer /29 from ${subnet} (need a /16 or /24)" ;;
+  esac
+}
+
+install_gateway_api() {
+  local name=$1
+  log "${name}: Gateway API CRDs ${GATEWAY_API_VERSION} (standard channel)"
+  # Before Cilium: its operator checks for the CRDs once, at start-up.
+  kc "${name}" apply --server-side --force-conflicts \
+    -f "https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml" >/dev/null
+  kc "${name}" wait --for condition=Established --timeout=120s \
+    crd/gatewayclasses.gateway.networking.k8s.io crd/gateways.gateway.networking.k8s.io \
+    crd/httproutes.gateway.networking.k8s.io crd/referencegrants.gateway.networking.k8s.io >/dev/null
+}
+
+install_cilium() {
+  local name=$1
+  log "${name}: Cilium ${CILIUM_VERSION}"
+  helm upgrade --install cilium cilium \
+    --repo "${CILIUM_CHART_REPO}" --version "${CILIUM_VERSION}" \
+    --kube-context "$(ctx "${name}")" --namespace kube-system \
+    --values "${REPO_ROOT}/components/cni/cilium/values.yaml" \
+    --values "${REPO_ROOT}/clusters/${name}/values/cilium.yaml" \
+    --wait --timeout 10m
+  kc "${name}" -n kube-system rollout status daemonset/cilium --timeout=300s
+  kc "${name}" -n kube-system rollout status deployment/cilium-operator --timeout=300s
+  kc "${name}" wait --for=condition=Ready nodes --all --timeout=300s
+  kc "${name}" -n kube-system rollout status deployment/coredns --timeout=300s
+}
+
+# apply_lb_pool CLUSTER CIDR: Cilium LB IPAM pool and L2 announcements.
+apply_lb_pool() {
+  local name=$1 cidr=$2
+  log "${name}: load-balancer pool ${cidr}"
+  kc "${name}" wait --for condition=Established --timeout=120s \
+    crd/ciliumloadbalancerippools.cilium.io crd/ciliuml2announcementpolicies.cilium.io >/dev/null
+  kc "${name}" apply -f - >/dev/null <<YAML
+apiVersion: cilium.io/v2
+kind: CiliumLoadBalancerIPPool
+metadata:
+  name: ${name}-pool
+  labels:
+    app.kubernetes.io/managed-by: lgtmgen
+spec:
+  blocks:
+    - cidr: ${cidr}
+---
+apiVersion: cilium.io/v2alpha1
+kind: CiliumL2AnnouncementPolicy
+metadata:
+  name: ${name}-policy
+  labels:
+    app.kubernetes.io/managed-by: lgtmgen
+spec:
+  nodeSelector:
+    matchExpressions:
+      - key: node-role.kubernetes.io/control-plane
+        operator: DoesNotExist
+  interfaces:
+    - ^eth[0-9]+
+  externalIPs: true
+  loadBalancerIPs: true
+YAML
+}
+#~end
+
+@@steps@@

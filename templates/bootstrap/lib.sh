@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+@@header@@
+# Shared helpers for the numbered bootstrap steps. Sourced, never executed.
+set -euo pipefail
+
+BOOTSTRAP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${BOOTSTRAP_DIR}/.." && pwd)"
+export BOOTSTRAP_DIR REPO_ROOT
+
+# Pinned versions (lgtmgen's catalog, overridable with `versions:` in the spec).
+export ARGOCD_CHART_REPO="@@argocd_repo@@"
+export ARGOCD_CHART_VERSION="@@argocd_version@@"
+#~if cilium
+export CILIUM_CHART_REPO="@@cilium_repo@@"
+export CILIUM_VERSION="@@cilium_version@@"
+export GATEWAY_API_VERSION="@@gateway_api_version@@"
+#~end
+
+# The fleet: every cluster, and the one that runs Argo CD.
+export LGTM_CLUSTERS="@@clusters@@"
+export ARGOCD_CLUSTER="@@argocd_cluster@@"
+log() {
+  printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2
+}
+
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# require_cmd CMD...: fail early, naming every missing tool.
+require_cmd() {
+  local cmd missing=()
+  for cmd in "$@"; do
+    command -v "${cmd}" >/dev/null 2>&1 || missing+=("${cmd}")
+  done
+  if ((${#missing[@]} > 0)); then
+    die "missing required command(s): ${missing[*]} (see bootstrap/README.md)"
+  fi
+}
+
+# ctx CLUSTER: the kubeconfig context of a cluster.
+ctx() {
+#~if kind
+  printf 'kind-%s' "$1"
+#~end
+#~ifnot kind
+  printf '%s' "$1"
+#~end
+}
+
+# kc CLUSTER ARGS...: kubectl against one cluster, never the current context.
+kc() {
+  local cluster=$1
+  shift
+  kubectl --context "$(ctx "${cluster}")" "$@"
+}
+
+kind_cluster_exists() {
+  kind get clusters 2>/dev/null | grep -qx -- "$1"
+}
+
+# ensure_namespace CLUSTER NAMESPACE (idempotent).
+ensure_namespace() {
+  kc "$1" create namespace "$2" --dry-run=client -o yaml | kc "$1" apply -f - >/dev/null
+}
+
+# secret_key CLUSTER NAMESPACE SECRET KEY: print the decoded value, or nothing.
+secret_key() {
+  kc "$1" -n "$2" get secret "$3" -o "jsonpath={.data.$4}" 2>/dev/null | base64 -d 2>/dev/null || true
+}

@@ -23,9 +23,8 @@ std::optional<model::Model> LoadModel(const SpecInput& input, const out::FileSys
   const std::set<std::string> secrets = spec::CheckNoLiteralSecrets(*doc, diags);
   spec::CheckSchema(kSchema, *doc, secrets, diags);
   if (diags.HasErrors()) return std::nullopt;
-  std::optional<model::Model> model = model::Build(*doc, input.dir, fs, diags);
-  if (!model) return std::nullopt;
-  model::Validate(*model, *doc, diags);
+  model::Model model = model::Build(*doc, input.dir, fs, diags);
+  model::Validate(model, *doc, diags);
   if (diags.HasErrors()) return std::nullopt;
   return model;
 }

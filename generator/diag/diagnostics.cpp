@@ -66,11 +66,14 @@ void AppendSourceLine(std::string& out, const SourceLoc& loc, const SourceTexts&
 
 }  // namespace
 
-std::string Format(const Diagnostics& diags, const SourceTexts& sources) {
+std::string Format(const Diagnostics& diags, const SourceTexts& sources, size_t max_shown) {
   std::string out;
   int warnings = 0;
+  size_t shown = 0;
   for (const Diagnostic& d : diags.All()) {
     if (d.severity == Severity::kWarning) ++warnings;
+    if (shown++ == max_shown) out += fmt::format("(only the first {} diagnostics are shown)\n", max_shown);
+    if (shown > max_shown) continue;
     out += fmt::format("{}: {}: {}\n", Location(d.loc), SeverityName(d.severity), d.message);
     AppendSourceLine(out, d.loc, sources);
     if (!d.hint.empty()) out += fmt::format("  hint: {}\n", d.hint);

@@ -56,8 +56,9 @@ class SourceTexts {
   std::vector<std::pair<std::string, std::vector<std::string>>> files_;
 };
 
-/// Prints every diagnostic gcc style: "file:line:col: error: message", the
-/// source line with a caret, the hint, then the notes; and a count at the end.
-[[nodiscard]] std::string Format(const Diagnostics& diags, const SourceTexts& sources);
+/// Prints diagnostics gcc style: "file:line:col: error: message", the source
+/// line with a caret, the hint, then the notes; and a count at the end. After
+/// max_shown diagnostics the rest are only counted.
+[[nodiscard]] std::string Format(const Diagnostics& diags, const SourceTexts& sources, size_t max_shown = 50);
 
 }  // namespace lgtmgen::diag

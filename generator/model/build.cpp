@@ -267,12 +267,9 @@ const Cluster& Model::ArgoCdCluster() const {
   return Central();
 }
 
-std::optional<Model> Build(const spec::Document& doc, const std::string& spec_dir,
-                           const out::FileSystem& fs, diag::Diagnostics& diags) {
-  const int errors_before = diags.ErrorCount();
-  Model model = Builder(doc, spec_dir, fs, diags).Build();
-  if (diags.ErrorCount() > errors_before) return std::nullopt;
-  return model;
+Model Build(const spec::Document& doc, const std::string& spec_dir, const out::FileSystem& fs,
+            diag::Diagnostics& diags) {
+  return Builder(doc, spec_dir, fs, diags).Build();
 }
 
 }  // namespace lgtmgen::model

@@ -12,9 +12,10 @@ namespace lgtmgen::model {
 
 /// Builds the model from a document that passed the schema check. Reads
 /// dashboard files named in the spec (relative to spec_dir) through fs.
-/// Reports what it cannot build (unknown catalog versions, unreadable files)
-/// and returns nullopt when any error was reported.
-[[nodiscard]] std::optional<Model> Build(const spec::Document& doc, const std::string& spec_dir,
+/// Reports what it cannot resolve (unknown catalog versions, unreadable
+/// files); the model is still complete enough for Validate to run, so one run
+/// shows those errors and the semantic ones together.
+[[nodiscard]] Model Build(const spec::Document& doc, const std::string& spec_dir,
                                          const out::FileSystem& fs, diag::Diagnostics& diags);
 
 /// Reports every violation of the fleet's semantic rules (duplicates, CIDRs,

@@ -180,12 +180,13 @@ class Validator {
 
   void CheckRoles() {
     for (const Cluster& c : m_.clusters) {
-      if (c.role == "control" && (c.HasAgents() || !c.apps.empty())) {
-        const std::string field = c.HasAgents() ? "/agents" : "/apps";
-        diags_.Error(At(c.pointer + field),
-                     fmt::format("control cluster '{}' runs Argo CD only; it cannot have {}", c.name,
-                                 field.substr(1)),
-                     "remove the field, or make the cluster role: remote");
+      for (const char* field : {"agents", "apps"}) {
+        const bool has = std::string(field) == "agents" ? c.HasAgents() : !c.apps.empty();
+        if (c.role == "control" && has) {
+          diags_.Error(At(c.pointer + "/" + field),
+                       fmt::format("control cluster '{}' runs Argo CD only; it cannot have {}", c.name, field),
+                       "remove the field, or make the cluster role: remote");
+        }
       }
       if (c.role == "control" && Given(c.pointer + "/tenant")) {
         diags_.Error(At(c.pointer + "/tenant"),

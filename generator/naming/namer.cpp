@@ -47,6 +47,7 @@ std::string ClusterValues(const std::string& cluster, const std::string& chart) 
   return ClusterDir(cluster) + "/values/" + chart + ".yaml";
 }
 std::string ComponentValues(const std::string& area, const std::string& chart) {
+  if (area == chart) return "components/" + chart + "/values.yaml";
   return "components/" + area + "/" + chart + "/values.yaml";
 }
 std::string TenantDir(const std::string& tenant) { return "tenants/" + TenantSlug(tenant); }

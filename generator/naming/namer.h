@@ -35,6 +35,8 @@ inline constexpr size_t kMaxGrafanaUid = 40;
 [[nodiscard]] std::string ClusterDir(const std::string& cluster);
 [[nodiscard]] std::string ClusterFacts(const std::string& cluster);
 [[nodiscard]] std::string ClusterValues(const std::string& cluster, const std::string& chart);
+/// components/<area>/<chart>/values.yaml, or components/<chart>/values.yaml
+/// when the chart is an area of its own (grafana).
 [[nodiscard]] std::string ComponentValues(const std::string& area, const std::string& chart);
 [[nodiscard]] std::string TenantDir(const std::string& tenant);
 [[nodiscard]] std::string ApplicationSetFile(const std::string& component);

@@ -168,7 +168,11 @@ class Checker {
                      diag::SuggestionHint(key, known));
       }
     }
-    if (schema.contains("required")) {
+    // An object holding a literal secret lacks the reference that should have
+    // replaced it; saying so again would only repeat the first error.
+    bool reported_child = false;
+    for (const auto& [key, _] : obj.items()) reported_child = reported_child || skip_.count(Child(ptr, key)) != 0;
+    if (schema.contains("required") && !reported_child) {
       for (const json& r : schema["required"]) {
         const std::string key = r.get<std::string>();
         if (!obj.contains(key)) {

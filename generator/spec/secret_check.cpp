@@ -24,7 +24,7 @@ bool EndsWithSecret(const std::string& key) {
 
 // *Secret keys that name a Secret directly (a string), not a {name, key} pair.
 bool TakesSecretName(const std::string& key) {
-  return key == "credentialsSecret" || key == "adminSecret";
+  return key == "credentialsSecret" || key == "adminSecret" || key == "tlsSecret";
 }
 
 class Walker {

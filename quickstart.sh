@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian (bookworm) machine to a rendered repository:
+# installs the build dependencies (Debian packages only), builds lgtmgen into
+# build/, and renders the default preset into out/minimal/.
+# Re-running is safe: apt-get and cmake skip what is done, and the render
+# rewrites only what changed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+packages=(cmake g++ make pkg-config libyaml-cpp-dev nlohmann-json3-dev libgit2-dev libcli11-dev
+          libfmt-dev catch2 libvalijson-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "${p}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${p}")
+done
+if ((${#missing[@]} > 0)); then
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  echo "installing: ${missing[*]}" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+./build/lgtmgen render --preset minimal -o out/minimal
+echo "next: read out/minimal/README.md, or run the tests: ctest --test-dir build --output-on-failure" >&2

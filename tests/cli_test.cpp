@@ -1,0 +1,107 @@
+// The real binary, as a user runs it: exit codes and what it prints.
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace lgtmgen;
+
+namespace {
+
+struct CliResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+CliResult RunCli(const std::string& args, const std::string& cwd = ".") {
+  const fs::path tmp = fs::temp_directory_path() / ("lgtmgen-cli-" + std::to_string(::rand()));
+  fs::create_directories(tmp);
+  const std::string cmd = "cd '" + cwd + "' && '" + std::string(LGTMGEN_BINARY) + "' " + args + " >'" +
+                          (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "' </dev/null";
+  const int status = std::system(cmd.c_str());
+  CliResult r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::ReadFile((tmp / "out").string()).value_or(""),
+              test::ReadFile((tmp / "err").string()).value_or("")};
+  fs::remove_all(tmp);
+  return r;
+}
+
+struct Case {
+  const char* name;
+  int exit_code;
+  const char* args;
+  const char* expect_out;  ///< a line the output must contain ("" for none)
+  const char* expect_err;
+};
+
+}  // namespace
+
+TEST_CASE("command line cases", "[cli]") {
+  const std::string example = test::SourcePath("../shared/design/fleet-example.yaml");
+  const Case cases[] = {
+      {"help", 0, "--help", "Exit codes: 0 ok", ""},
+      {"render help", 0, "render --help", "--check", ""},
+      {"version", 0, "--version", "lgtmgen 0.1.0", ""},
+      {"no command", 2, "", "", "A subcommand is required"},
+      {"unknown command", 2, "frobnicate", "", "error"},
+      {"presets list", 0, "presets list", "minimal", ""},
+      {"presets show", 0, "presets show minimal", "mimir-distributed      6.2.0", ""},
+      {"unknown preset", 2, "presets show minimall", "", "did you mean 'minimal'?"},
+      {"validate preset", 0, "validate --preset minimal", "presets/minimal.yaml: valid", ""},
+      {"validate missing file", 2, "validate /nonexistent.yaml", "", "no such file"},
+      {"validate spec and preset", 2, "validate x.yaml --preset minimal", "", "either a SPEC file or --preset"},
+      {"schema", 0, "schema", "\"$schema\": \"http://json-schema.org/draft-07/schema#\"", ""},
+      {"model", 0, "model --preset minimal", "\"argocdCluster\": \"lgtm-central\"", ""},
+      {"list files", 0, "render --preset minimal -o /nonexistent --list-files", "argocd/root.yaml", ""},
+  };
+  for (const Case& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      const CliResult r = RunCli(c.args);
+      INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+      CHECK(r.exit_code == c.exit_code);
+      CHECK(r.out.find(c.expect_out) != std::string::npos);
+      CHECK(r.err.find(c.expect_err) != std::string::npos);
+    }
+  }
+  SECTION("the reference fleet example is understood") {
+    const CliResult r = RunCli("validate '" + example + "'");
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+  }
+}
+
+TEST_CASE("render, check, and a failed render that leaves the directory untouched", "[cli]") {
+  const fs::path dir = fs::temp_directory_path() / ("lgtmgen-cli-repo-" + std::to_string(::rand()));
+  fs::remove_all(dir);
+  REQUIRE(RunCli("render --preset minimal -o '" + dir.string() + "'").exit_code == 0);
+  CHECK(RunCli("render --preset minimal -o '" + dir.string() + "' --check").exit_code == 0);
+
+  std::ofstream(dir / "README.md") << "hand edit\n";
+  const CliResult check = RunCli("render --preset minimal -o '" + dir.string() + "' --check");
+  CHECK(check.exit_code == 1);
+  CHECK(check.out.find("changed: README.md") != std::string::npos);
+
+  const auto before = test::ReadTree(dir.string());
+  std::map<std::string, fs::file_time_type> times;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) times[e.path().string()] = e.last_write_time();
+  const fs::path bad = dir.parent_path() / ("lgtmgen-bad-" + std::to_string(::rand()) + ".yaml");
+  std::string spec = *test::ReadFile(test::SourcePath("presets/minimal.yaml"));
+  spec.replace(spec.find("podCIDR: 10.11.0.0/16"), 21, "podCIDR: 10.11.0.1/16");
+  std::ofstream(bad) << spec;
+  const CliResult failed = RunCli("render '" + bad.string() + "' -o '" + dir.string() + "'");
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.err.find("is not a network address") != std::string::npos);
+  CHECK(test::ReadTree(dir.string()) == before);
+  for (const auto& e : fs::recursive_directory_iterator(dir)) CHECK(times[e.path().string()] == e.last_write_time());
+
+  const CliResult foreign = RunCli("render --preset minimal -o '" + test::SourcePath("generator") + "'");
+  CHECK(foreign.exit_code == 2);
+  CHECK(foreign.err.find("was not rendered by lgtmgen") != std::string::npos);
+  fs::remove_all(dir);
+  fs::remove(bad);
+}

@@ -1,0 +1,127 @@
+// Properties of render + commit on a real directory: determinism, idempotence,
+// pruning, ownership, and that a failed render changes nothing.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "out/commit.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace lgtmgen;
+
+namespace {
+
+struct TempDir {
+  TempDir() : path(fs::temp_directory_path() / fs::path("lgtmgen-test-" + std::to_string(::rand()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  fs::path path;
+};
+
+std::string MinimalSpec() { return *test::ReadFile(test::SourcePath("presets/minimal.yaml")); }
+
+out::OutputTree Render(const std::string& text) {
+  std::string printed;
+  std::optional<out::OutputTree> tree = test::RenderSpec("spec.yaml", text, ".", &printed);
+  INFO(printed);
+  REQUIRE(tree.has_value());
+  return *tree;
+}
+
+out::ChangeSet CommitTo(const out::OutputTree& tree, const fs::path& dir, bool force = false) {
+  out::RealFileSystem disk;
+  out::CommitResult r = out::Commit(tree, dir.string(), out::CommitMode::kWrite, force, disk);
+  INFO(r.refusal);
+  REQUIRE(r.refusal.empty());
+  return r.changes;
+}
+
+std::map<std::string, fs::file_time_type> MTimes(const fs::path& dir) {
+  std::map<std::string, fs::file_time_type> times;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) times[e.path().string()] = e.last_write_time();
+  }
+  return times;
+}
+
+}  // namespace
+
+TEST_CASE("rendering the same spec twice gives byte-identical trees", "[render]") {
+  CHECK(Render(MinimalSpec()).Files() == Render(MinimalSpec()).Files());
+}
+
+TEST_CASE("re-rendering over the previous output writes nothing", "[render]") {
+  TempDir dir;
+  const out::OutputTree tree = Render(MinimalSpec());
+  const out::ChangeSet first = CommitTo(tree, dir.path);
+  CHECK(first.added.size() == tree.Files().size() + 1);  // + the manifest
+  const auto before = MTimes(dir.path);
+  const out::ChangeSet second = CommitTo(Render(MinimalSpec()), dir.path);
+  CHECK(second.Empty());
+  CHECK(second.unchanged == tree.Files().size() + 1);
+  CHECK(MTimes(dir.path) == before);
+}
+
+TEST_CASE("a spec change rewrites only what changed and prunes what is no longer generated", "[render]") {
+  TempDir dir;
+  CommitTo(Render(MinimalSpec()), dir.path);
+  // Files lgtmgen does not own survive, including a .git folder.
+  fs::create_directories(dir.path / ".git");
+  std::ofstream(dir.path / ".git" / "HEAD") << "ref: refs/heads/main\n";
+  std::ofstream(dir.path / "NOTES.md") << "mine\n";
+
+  std::string spec = MinimalSpec();
+  const std::string from = "agents: alloy ";
+  spec.replace(spec.find(from), from.size(), "agents: none  ");
+  const out::ChangeSet changes = CommitTo(Render(spec), dir.path);
+  CHECK(std::find(changes.removed.begin(), changes.removed.end(), "clusters/lgtm-central/values/alloy.yaml") !=
+        changes.removed.end());
+  CHECK(std::find(changes.removed.begin(), changes.removed.end(), "argocd/applicationsets/alloy.yaml") !=
+        changes.removed.end());
+  CHECK_FALSE(fs::exists(dir.path / "components/agents"));  // emptied folders go too
+  CHECK(changes.added.empty());
+  CHECK(fs::exists(dir.path / ".git" / "HEAD"));
+  CHECK(fs::exists(dir.path / "NOTES.md"));
+}
+
+TEST_CASE("a directory lgtmgen did not create is refused without --force", "[render]") {
+  TempDir dir;
+  std::ofstream(dir.path / "precious.txt") << "keep me\n";
+  out::RealFileSystem disk;
+  const out::OutputTree tree = Render(MinimalSpec());
+  const out::CommitResult refused = out::Commit(tree, dir.path.string(), out::CommitMode::kWrite, false, disk);
+  CHECK_FALSE(refused.refusal.empty());
+  CHECK(test::ReadTree(dir.path.string()).size() == 1);
+  const out::ChangeSet forced = CommitTo(tree, dir.path, true);
+  CHECK_FALSE(forced.added.empty());
+  CHECK(fs::exists(dir.path / "precious.txt"));
+}
+
+TEST_CASE("a directory holding only a .git folder is not foreign", "[render]") {
+  TempDir dir;
+  fs::create_directories(dir.path / ".git");
+  CHECK_FALSE(CommitTo(Render(MinimalSpec()), dir.path).added.empty());
+}
+
+TEST_CASE("check mode reports changes and writes nothing", "[render]") {
+  TempDir dir;
+  CommitTo(Render(MinimalSpec()), dir.path);
+  std::ofstream(dir.path / "README.md") << "edited by hand\n";
+  const auto before = test::ReadTree(dir.path.string());
+  out::RealFileSystem disk;
+  const out::CommitResult r = out::Commit(Render(MinimalSpec()), dir.path.string(), out::CommitMode::kCheck, false, disk);
+  CHECK(r.changes.changed == std::vector<std::string>{"README.md"});
+  CHECK(test::ReadTree(dir.path.string()) == before);
+}
+
+TEST_CASE("a render that fails writes nothing", "[render]") {
+  std::string spec = MinimalSpec();
+  spec.replace(spec.find("role: central"), 13, "role: centrl");
+  std::string printed;
+  CHECK_FALSE(test::RenderSpec("spec.yaml", spec, ".", &printed).has_value());
+  CHECK(printed.find("did you mean 'central'?") != std::string::npos);
+}

@@ -1,0 +1,38 @@
+#pragma once
+// Helpers shared by the tests: the source tree, whole-pipeline runs, diffs.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "diag/diagnostics.h"
+#include "out/output_tree.h"
+#include "pipeline.h"
+
+namespace lgtmgen::test {
+
+/// Path of a file or folder of the source tree ("golden/minimal").
+std::string SourcePath(const std::string& relative);
+
+/// Reads a file of the real disk; nullopt when missing.
+std::optional<std::string> ReadFile(const std::string& path);
+
+/// Every regular file under dir, relative path → content (dot-folders too).
+std::map<std::string, std::string> ReadTree(const std::string& dir);
+
+/// Runs the whole pipeline on text named display_name (relative paths in it
+/// resolve against dir). On success returns the tree; diagnostics (formatted as
+/// the CLI prints them) go to *printed.
+std::optional<out::OutputTree> RenderSpec(const std::string& display_name, const std::string& text,
+                                          const std::string& dir, std::string* printed);
+
+/// Loads and validates only, as `lgtmgen validate` does; true when valid.
+bool ValidateSpec(const std::string& display_name, const std::string& text, const std::string& dir,
+                  std::string* printed);
+
+/// A unified diff of expected → actual, labelled with path ("" when equal).
+std::string UnifiedDiff(const std::string& path, const std::string& expected, const std::string& actual);
+
+/// True when LGTMGEN_UPDATE_GOLDENS=1 is set.
+bool UpdatingGoldens();
+
+}  // namespace lgtmgen::test

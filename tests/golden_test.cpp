@@ -27,6 +27,7 @@ void WriteTree(const std::string& dir, const std::map<std::string, std::string>&
   for (const auto& [path, content] : files) {
     fs::create_directories(fs::path(dir + "/" + path).parent_path());
     std::ofstream(dir + "/" + path, std::ios::binary) << content;
+    fs::permissions(dir + "/" + path, out::IsScript(content) ? fs::perms(0755) : fs::perms(0644));
   }
 }
 

@@ -88,6 +88,15 @@ TEST_CASE("a spec change rewrites only what changed and prunes what is no longer
   CHECK(fs::exists(dir.path / "NOTES.md"));
 }
 
+TEST_CASE("scripts are executable, other files are not", "[render]") {
+  TempDir dir;
+  CommitTo(Render(MinimalSpec()), dir.path);
+  const auto exec = fs::perms::owner_exec;
+  CHECK((fs::status(dir.path / "bootstrap/all.sh").permissions() & exec) == exec);
+  CHECK((fs::status(dir.path / "bootstrap/lib.sh").permissions() & exec) == exec);
+  CHECK((fs::status(dir.path / "README.md").permissions() & exec) == fs::perms::none);
+}
+
 TEST_CASE("a directory lgtmgen did not create is refused without --force", "[render]") {
   TempDir dir;
   std::ofstream(dir.path / "precious.txt") << "keep me\n";

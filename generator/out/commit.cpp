@@ -33,6 +33,8 @@ bool DirectoryIsEmpty(const std::string& dir, const FileSystem& fs) {
 
 }  // namespace
 
+bool IsScript(const std::string& content) { return content.rfind("#!", 0) == 0; }
+
 std::string ManifestText(const OutputTree& tree) {
   std::string text = std::string(kManifestHeader) + "\n";
   for (const auto& [path, _] : tree.Files()) text += path + "\n";
@@ -69,7 +71,7 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
 
   for (const auto* list : {&changes.added, &changes.changed}) {
     for (const std::string& path : *list) {
-      if (path != kManifestPath) fs.Write(JoinPath(dir, path), files.at(path));
+      if (path != kManifestPath) fs.Write(JoinPath(dir, path), files.at(path), IsScript(files.at(path)));
     }
   }
   for (const std::string& path : changes.removed) fs.Remove(JoinPath(dir, path), dir);

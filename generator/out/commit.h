@@ -39,6 +39,9 @@ struct CommitResult {
 [[nodiscard]] CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode mode,
                                   bool force, FileSystem& fs);
 
+/// True for content that starts with a shebang: written with mode 0755.
+[[nodiscard]] bool IsScript(const std::string& content);
+
 /// The manifest text for tree: a header line, then one path per line.
 [[nodiscard]] std::string ManifestText(const OutputTree& tree);
 

@@ -27,8 +27,9 @@ class FileSystem {
   /// it does not exist.
   [[nodiscard]] virtual std::vector<std::string> List(const std::string& path) const = 0;
   /// Writes path atomically (temporary file + rename), creating parent
-  /// directories. Throws IoError.
-  virtual void Write(const std::string& path, const std::string& content) = 0;
+  /// directories; mode 0755 when executable, else 0644 (before the umask).
+  /// Throws IoError.
+  virtual void Write(const std::string& path, const std::string& content, bool executable = false) = 0;
   /// Removes the file path, then each parent directory up to (not including)
   /// stop_at that became empty. Throws IoError.
   virtual void Remove(const std::string& path, const std::string& stop_at) = 0;
@@ -40,7 +41,7 @@ class RealFileSystem final : public FileSystem {
   std::optional<std::string> Read(const std::string& path) const override;
   bool IsDirectory(const std::string& path) const override;
   std::vector<std::string> List(const std::string& path) const override;
-  void Write(const std::string& path, const std::string& content) override;
+  void Write(const std::string& path, const std::string& content, bool executable = false) override;
   void Remove(const std::string& path, const std::string& stop_at) override;
 };
 
@@ -50,10 +51,11 @@ class MemFileSystem final : public FileSystem {
   std::optional<std::string> Read(const std::string& path) const override;
   bool IsDirectory(const std::string& path) const override;
   std::vector<std::string> List(const std::string& path) const override;
-  void Write(const std::string& path, const std::string& content) override;
+  void Write(const std::string& path, const std::string& content, bool executable = false) override;
   void Remove(const std::string& path, const std::string& stop_at) override;
 
   std::map<std::string, std::string> files;  ///< full path → content
+  std::map<std::string, bool> executable;    ///< full path → mode 0755
   int writes = 0;
   int removals = 0;
 };

@@ -46,8 +46,9 @@ std::vector<std::string> MemFileSystem::List(const std::string& path) const {
   return {names.begin(), names.end()};
 }
 
-void MemFileSystem::Write(const std::string& path, const std::string& content) {
+void MemFileSystem::Write(const std::string& path, const std::string& content, bool exec) {
   files[path] = content;
+  executable[path] = exec;
   ++writes;
 }
 

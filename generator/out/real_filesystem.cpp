@@ -39,7 +39,7 @@ std::vector<std::string> RealFileSystem::List(const std::string& path) const {
   return names;
 }
 
-void RealFileSystem::Write(const std::string& path, const std::string& content) {
+void RealFileSystem::Write(const std::string& path, const std::string& content, bool executable) {
   std::error_code ec;
   const fs::path target(path);
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
@@ -54,6 +54,9 @@ void RealFileSystem::Write(const std::string& path, const std::string& content) 
       throw IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
     }
   }
+  const auto mode = executable ? fs::perms(0755) : fs::perms(0644);
+  fs::permissions(temp, mode, ec);
+  if (ec) throw IoError(fmt::format("cannot set the mode of {}: {}", path, ec.message()));
   fs::rename(temp, target, ec);
   if (ec) {
     std::error_code ignored;

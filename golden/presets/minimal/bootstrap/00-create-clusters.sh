@@ -16,7 +16,7 @@ create_cluster() {
     kind export kubeconfig --name "${name}" >/dev/null
   else
     log "creating kind cluster ${name}"
-    # No --wait: nodes stay NotReady until Cilium is installed below.
+    # No --wait: with Cilium as CNI, nodes stay NotReady until it is installed.
     kind create cluster --name "${name}" --config "${BOOTSTRAP_DIR}/kind/${name}.yaml"
   fi
 }

@@ -105,3 +105,27 @@ TEST_CASE("render, check, and a failed render that leaves the directory untouche
   fs::remove_all(dir);
   fs::remove(bad);
 }
+
+TEST_CASE("presets init writes a spec that renders, and never overwrites", "[cli]") {
+  const fs::path dir = fs::temp_directory_path() / ("lgtmgen-init-" + std::to_string(::rand()));
+  fs::create_directories(dir);
+  CHECK(RunCli("presets init minimal -o lgtm.yaml", dir.string()).exit_code == 0);
+  CHECK(RunCli("validate lgtm.yaml", dir.string()).exit_code == 0);
+  const CliResult again = RunCli("presets init minimal -o lgtm.yaml", dir.string());
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("not overwriting") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("--templates overrides the built-in templates, and a broken one is a clear error", "[cli]") {
+  const fs::path dir = fs::temp_directory_path() / ("lgtmgen-tpl-" + std::to_string(::rand()));
+  fs::create_directories(dir / "clusters");
+  std::ofstream(dir / "clusters" / "empty-values.yaml") << "@@header@@\n# custom @@chart@@ for @@cluster@@\n{}\n";
+  const CliResult ok = RunCli("render --preset minimal --list-files -o x --templates '" + dir.string() + "'");
+  CHECK(ok.exit_code == 0);
+  std::ofstream(dir / "clusters" / "empty-values.yaml") << "@@header@@\n# @@chrt@@\n";
+  const CliResult broken = RunCli("render --preset minimal --list-files -o x --templates '" + dir.string() + "'");
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.err.find("templates/clusters/empty-values.yaml:2: unknown variable 'chrt'") != std::string::npos);
+  fs::remove_all(dir);
+}

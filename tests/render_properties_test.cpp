@@ -134,3 +134,12 @@ TEST_CASE("a render that fails writes nothing", "[render]") {
   CHECK_FALSE(test::RenderSpec("spec.yaml", spec, ".", &printed).has_value());
   CHECK(printed.find("did you mean 'central'?") != std::string::npos);
 }
+
+TEST_CASE("rendering the repository's own lgtm.yaml reproduces the repository", "[render]") {
+  const out::OutputTree first = Render(MinimalSpec());
+  std::string printed;
+  const auto again = test::RenderSpec("elsewhere/lgtm.yaml", first.Files().at("lgtm.yaml"), ".", &printed);
+  INFO(printed);
+  REQUIRE(again.has_value());
+  CHECK(again->Files() == first.Files());
+}

@@ -70,7 +70,6 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
           : fmt::format("https://{}", model.grafana.host);
   PutTemplate(tree, diags, "readme", "README.md", "readme/README.md", model,
               {{"fleet", model.name},
-               {"spec", model.spec_file},
                {"clusters", ClusterTable(model)},
                {"mermaid", Mermaid(model)},
                {"applications", ApplicationList(model)},

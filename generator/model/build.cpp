@@ -31,7 +31,6 @@ class Builder {
   Model Build() {
     const ordered_json& r = doc_.root;
     Model m;
-    m.spec_file = out::BaseName(doc_.file);
     m.spec_text = doc_.text;
     m.name = r["metadata"]["name"].get<std::string>();
     BuildGitops(Sub(r, "gitops"), m.gitops);

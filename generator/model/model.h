@@ -138,7 +138,6 @@ struct Cluster {
 };
 
 struct Model {
-  std::string spec_file;  ///< base name of the spec, named in generated headers
   std::string spec_text;  ///< the spec as read, copied into the repository
   std::string name;
   Gitops gitops;

@@ -59,6 +59,20 @@ std::vector<std::string> Cases(const std::string& dir, bool folders) {
 
 }  // namespace
 
+// Renders the spec text and compares (or, when updating, replaces) expected_dir.
+static void CheckGoldenTree(const std::string& label, const std::string& display_name, const std::string& text,
+                     const std::string& spec_dir, const std::string& expected_dir) {
+  std::string printed;
+  std::optional<out::OutputTree> tree = test::RenderSpec(display_name, text, spec_dir, &printed);
+  INFO(printed);
+  REQUIRE(tree.has_value());
+  const auto actual = WithManifest(*tree);
+  if (test::UpdatingGoldens()) WriteTree(expected_dir, actual);
+  const std::string diff = CompareTrees(test::ReadTree(expected_dir), actual);
+  INFO(label << " differs (LGTMGEN_UPDATE_GOLDENS=1 ctest updates it):\n" << diff);
+  CHECK(diff.empty());
+}
+
 TEST_CASE("golden repositories", "[golden]") {
   const std::string root = test::SourcePath("golden");
   const std::vector<std::string> cases = Cases(root, true);
@@ -66,15 +80,7 @@ TEST_CASE("golden repositories", "[golden]") {
   for (const std::string& name : cases) {
     DYNAMIC_SECTION("golden/" << name) {
       const std::string dir = root + "/" + name;
-      std::string printed;
-      std::optional<out::OutputTree> tree = test::RenderSpec("spec.yaml", *test::ReadFile(dir + "/spec.yaml"), dir, &printed);
-      INFO(printed);
-      REQUIRE(tree.has_value());
-      const auto actual = WithManifest(*tree);
-      if (test::UpdatingGoldens()) WriteTree(dir + "/expected", actual);
-      const std::string diff = CompareTrees(test::ReadTree(dir + "/expected"), actual);
-      INFO("golden/" << name << " differs (LGTMGEN_UPDATE_GOLDENS=1 ctest updates it):\n" << diff);
-      CHECK(diff.empty());
+      CheckGoldenTree("golden/" + name, "spec.yaml", *test::ReadFile(dir + "/spec.yaml"), dir, dir + "/expected");
     }
   }
 }
@@ -82,7 +88,6 @@ TEST_CASE("golden repositories", "[golden]") {
 TEST_CASE("golden preset repositories", "[golden]") {
   // Every preset's full output is pinned under golden/presets/<name>/,
   // rendered as `lgtmgen render --preset <name>` renders it.
-  const std::string root = test::SourcePath("golden/presets");
   std::vector<std::string> presets;
   for (const auto& entry : fs::directory_iterator(test::SourcePath("presets"))) {
     if (entry.path().extension() == ".yaml") presets.push_back(entry.path().stem().string());
@@ -91,17 +96,9 @@ TEST_CASE("golden preset repositories", "[golden]") {
   REQUIRE_FALSE(presets.empty());
   for (const std::string& name : presets) {
     DYNAMIC_SECTION("golden/presets/" << name) {
-      std::string printed;
-      const std::string text = *test::ReadFile(test::SourcePath("presets/" + name + ".yaml"));
-      std::optional<out::OutputTree> tree = test::RenderSpec("presets/" + name + ".yaml", text, ".", &printed);
-      INFO(printed);
-      REQUIRE(tree.has_value());
-      const auto actual = WithManifest(*tree);
-      const std::string dir = root + "/" + name;
-      if (test::UpdatingGoldens()) WriteTree(dir, actual);
-      const std::string diff = CompareTrees(test::ReadTree(dir), actual);
-      INFO("golden/presets/" << name << " differs (LGTMGEN_UPDATE_GOLDENS=1 ctest updates it):\n" << diff);
-      CHECK(diff.empty());
+      CheckGoldenTree("golden/presets/" + name, "presets/" + name + ".yaml",
+                      *test::ReadFile(test::SourcePath("presets/" + name + ".yaml")), ".",
+                      test::SourcePath("golden/presets/" + name));
     }
   }
 }

@@ -2,6 +2,8 @@
 // topology diagram, the endpoints, how to bootstrap and how to regenerate.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "emit/components.h"
 #include "emit/files.h"
 #include "naming/namer.h"
@@ -19,25 +21,34 @@ std::string ClusterTable(const model::Model& model) {
   return out;
 }
 
+// Mermaid node IDs: letters, digits and '_' only ('-' reads as an edge).
+std::string NodeId(const std::string& name) {
+  std::string id = name;
+  std::replace(id.begin(), id.end(), '-', '_');
+  return id;
+}
+
 std::string Mermaid(const model::Model& model) {
   std::string out = "flowchart LR\n";
   for (const model::Cluster& c : model.clusters) {
-    out += fmt::format("  subgraph {0}[\"{0} ({1})\"]\n", c.name, c.role);
+    const std::string id = NodeId(c.name);
+    out += fmt::format("  subgraph {0}[\"{1} ({2})\"]\n", id, c.name, c.role);
     if (c.IsCentral()) {
       out += fmt::format("    {0}_mimir[(Mimir)]\n    {0}_loki[(Loki)]\n    {0}_tempo[(Tempo)]\n"
                          "    {0}_grafana[Grafana]\n",
-                         c.name);
+                         id);
     }
-    if (c.HasAgents()) out += fmt::format("    {0}_agents[\"agents: {1}\"]\n", c.name, c.agents);
-    if (c.name == model.gitops.argocd_cluster) out += fmt::format("    {0}_argocd[Argo CD]\n", c.name);
+    if (c.HasAgents()) out += fmt::format("    {0}_agents[\"agents: {1}\"]\n", id, c.agents);
+    if (c.name == model.gitops.argocd_cluster) out += fmt::format("    {0}_argocd[Argo CD]\n", id);
     out += "  end\n";
   }
-  const std::string central = model.Central().name;
+  const std::string central = NodeId(model.Central().name);
   for (const model::Cluster& c : model.clusters) {
     if (!c.HasAgents()) continue;
-    out += fmt::format("  {0}_agents -- \"metrics ({2})\" --> {1}_mimir\n", c.name, central, c.tenant);
-    out += fmt::format("  {0}_agents -- \"logs ({2})\" --> {1}_loki\n", c.name, central, c.tenant);
-    out += fmt::format("  {0}_agents -- \"traces ({2})\" --> {1}_tempo\n", c.name, central, c.tenant);
+    const std::string id = NodeId(c.name);
+    out += fmt::format("  {0}_agents -- \"metrics ({2})\" --> {1}_mimir\n", id, central, c.tenant);
+    out += fmt::format("  {0}_agents -- \"logs ({2})\" --> {1}_loki\n", id, central, c.tenant);
+    out += fmt::format("  {0}_agents -- \"traces ({2})\" --> {1}_tempo\n", id, central, c.tenant);
   }
   out += fmt::format("  {0}_grafana --> {0}_mimir & {0}_loki & {0}_tempo\n", central);
   return out;

@@ -74,10 +74,10 @@ TEST_CASE("names", "[naming]") {
   CHECK(naming::TenantSlug("_local") == "local");
   CHECK(naming::TenantSlug("Team.A") == "team-a");
   CHECK(naming::DatasourceUid("mimir", "remote01") == "mimir-remote01");
-  const std::string long_uid = naming::DatasourceUid("tempo", std::string(60, 'a'));
+  const std::string long_uid = naming::DatasourceUid("tempo", std::string(59, 'a'));
   CHECK(long_uid.size() == naming::kMaxGrafanaUid);
-  CHECK(long_uid == naming::DatasourceUid("tempo", std::string(60, 'a')));
-  CHECK(long_uid != naming::DatasourceUid("tempo", std::string(61, 'a')));
+  CHECK(long_uid == naming::DatasourceUid("tempo", std::string(59, 'a')));
+  CHECK(long_uid != naming::DatasourceUid("tempo", std::string(58, 'a')));
   CHECK(naming::RepoPath("fleet/prod", "argocd") == "fleet/prod/argocd");
   CHECK(naming::RepoPath(".", "argocd") == "argocd");
   CHECK(spec::DisplayPath("/clusters/0/network/podCIDR") == "clusters[0].network.podCIDR");

@@ -85,8 +85,19 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   tenants["namespace"] = kGrafanaNamespace;
   tenants["tenant_path"] = naming::RepoPath(model.gitops.path, "tenants/{{.tenantSlug}}");
   tenants["wave"] = std::to_string(kWaveApps);
+  tenants["name"] = "datasources";
+  tenants["selection"] = "cluster that ships telemetry: its tenant's";
+  tenants["match_central"] = "false";
   PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile("datasources"),
               "argocd/datasources-applicationset.yaml", model, tenants);
+  if (model.backends.federation) {
+    tenants["name"] = "datasources-all";
+    tenants["selection"] = "central cluster: the federated (all tenants)";
+    tenants["match_central"] = "true";
+    tenants["tenant_path"] = naming::RepoPath(model.gitops.path, std::string("tenants/") + naming::kAllTenantsSlug);
+    PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile("datasources-all"),
+                "argocd/datasources-applicationset.yaml", model, tenants);
+  }
   PutTemplate(tree, diags, "argocd", "argocd/README.md", "argocd/README.md", model, {});
 }
 

@@ -37,12 +37,38 @@ void EmitGrafana(const model::Model& model, out::OutputTree& tree, diag::Diagnos
                {"root_url", fmt::format("{}://{}", tls ? "https" : "http", g.host)}});
 }
 
+namespace {
+
+// tenants/<slug>/: the kustomization and the three linked datasources that
+// query with header (one tenant, or several joined by '|' for federation).
+void PutDatasources(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags,
+                    const std::string& slug, const std::string& display, const std::string& header,
+                    const std::string& clusters, bool is_default) {
+  const std::string dir = "tenants/" + slug;
+  PutTemplate(tree, diags, "tenants", dir + "/kustomization.yaml", "tenants/kustomization.yaml", model,
+              {{"display", display}, {"clusters", clusters}, {"namespace", kGrafanaNamespace}, {"slug", slug}});
+  PutTemplate(tree, diags, "tenants", dir + "/datasources.yaml", "tenants/datasources.yaml", model,
+              {{"display", display},
+               {"tenant", header},
+               {"tenant_quoted", YamlQuote(header)},
+               {"mimir_uid", naming::DatasourceUid("mimir", slug)},
+               {"loki_uid", naming::DatasourceUid("loki", slug)},
+               {"tempo_uid", naming::DatasourceUid("tempo", slug)},
+               {"mimir_url", kMimirQueryUrl},
+               {"loki_url", kLokiQueryUrl},
+               {"tempo_url", kTempoQueryUrl},
+               {"is_default", render::Flag(is_default)}});
+}
+
+}  // namespace
+
 void EmitTenants(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   // Several clusters may share a tenant (isolation: instances); one folder each.
   std::map<std::string, std::vector<const model::Cluster*>> tenants;
   for (const model::Cluster& c : model.clusters) {
     if (!c.tenant.empty()) tenants[c.tenant].push_back(&c);
   }
+  std::string all_tenants, all_clusters;
   for (const auto& [tenant, clusters] : tenants) {
     std::string names;
     bool central = false;
@@ -50,20 +76,13 @@ void EmitTenants(const model::Model& model, out::OutputTree& tree, diag::Diagnos
       names += (names.empty() ? "" : ", ") + c->name;
       central = central || c->IsCentral();
     }
-    const std::string dir = naming::TenantDir(tenant);
-    PutTemplate(tree, diags, "tenants", dir + "/kustomization.yaml", "tenants/kustomization.yaml", model,
-                {{"tenant", tenant}, {"clusters", names}, {"namespace", kGrafanaNamespace},
-                 {"slug", naming::TenantSlug(tenant)}});
-    PutTemplate(tree, diags, "tenants", dir + "/datasources.yaml", "tenants/datasources.yaml", model,
-                {{"tenant", tenant},
-                 {"tenant_quoted", YamlQuote(tenant)},
-                 {"mimir_uid", naming::DatasourceUid("mimir", tenant)},
-                 {"loki_uid", naming::DatasourceUid("loki", tenant)},
-                 {"tempo_uid", naming::DatasourceUid("tempo", tenant)},
-                 {"mimir_url", kMimirQueryUrl},
-                 {"loki_url", kLokiQueryUrl},
-                 {"tempo_url", kTempoQueryUrl},
-                 {"is_default", render::Flag(central)}});
+    PutDatasources(model, tree, diags, naming::TenantSlug(tenant), "tenant " + tenant, tenant, names, central);
+    all_tenants += (all_tenants.empty() ? "" : "|") + tenant;
+    all_clusters += (all_clusters.empty() ? "" : ", ") + names;
+  }
+  // Tenant federation: the same datasources across every tenant at once.
+  if (model.backends.federation) {
+    PutDatasources(model, tree, diags, naming::kAllTenantsSlug, "all tenants", all_tenants, all_clusters, false);
   }
 }
 

@@ -20,7 +20,6 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
     NotYet(diags, "mesh.type: " + model.mesh.type, "use mesh.type: none for now; `lgtmgen validate` accepts the spec");
   }
   if (model.isolation != "tenants") NotYet(diags, "isolation: instances", "use isolation: tenants for now");
-  if (model.backends.federation) NotYet(diags, "backends.federation: true", "leave federation off for now");
   if (model.backends.storage.type != "s3") {
     NotYet(diags, "backends.storage.type: filesystem", "use type: s3 (in-cluster MinIO is the default)");
   }

@@ -70,6 +70,12 @@ class Validator {
                               fmt::format("tenant first used by cluster '{}' here", it->second->name)});
         continue;
       }
+      if (m_.backends.federation && naming::TenantSlug(c.tenant) == naming::kAllTenantsSlug) {
+        diags_.Error(At(c.pointer + field),
+                     fmt::format("tenant '{}' collides with the federated datasources folder '{}'", c.tenant,
+                                 naming::kAllTenantsSlug),
+                     "with backends.federation: true, pick another tenant ID");
+      }
       const std::string slug = scope + naming::TenantSlug(c.tenant);
       if (auto [it, inserted] = slugs.emplace(slug, &c); !inserted && it->second->tenant != c.tenant) {
         diags_.Error(At(c.pointer + field),

@@ -33,11 +33,11 @@ std::string TenantSlug(const std::string& tenant) {
   return slug.empty() ? "tenant" : slug;
 }
 
-std::string DatasourceUid(const std::string& backend, const std::string& tenant) {
-  std::string uid = backend + "-" + TenantSlug(tenant);
+std::string DatasourceUid(const std::string& backend, const std::string& slug) {
+  std::string uid = backend + "-" + slug;
   if (uid.size() <= kMaxGrafanaUid) return uid;
   uint32_t hash = 2166136261u;  // FNV-1a: stable across platforms and runs
-  for (unsigned char c : tenant) hash = (hash ^ c) * 16777619u;
+  for (unsigned char c : slug) hash = (hash ^ c) * 16777619u;
   return fmt::format("{}-{:08x}", uid.substr(0, kMaxGrafanaUid - 9), hash);
 }
 

@@ -22,14 +22,19 @@ inline constexpr size_t kMaxGrafanaUid = 40;
 /// Argo CD Application for component on cluster: "<cluster>-<component>".
 [[nodiscard]] std::string ApplicationName(const std::string& cluster, const std::string& component);
 
+/// The folder (and datasource UID suffix) of the federated "all tenants"
+/// datasources; no tenant may map to it.
+inline constexpr const char* kAllTenantsSlug = "all-tenants";
+
 /// A DNS-1123 label for a tenant ID ("_local" → "local"), used for folders and
 /// object names. Different tenants can map to the same slug; the validator
 /// refuses that.
 [[nodiscard]] std::string TenantSlug(const std::string& tenant);
 
-/// Grafana datasource UID for a backend ("mimir", "loki", "tempo") and tenant:
-/// "<backend>-<slug>", shortened with a stable hash to fit kMaxGrafanaUid.
-[[nodiscard]] std::string DatasourceUid(const std::string& backend, const std::string& tenant);
+/// Grafana datasource UID for a backend ("mimir", "loki", "tempo") and a
+/// tenant slug: "<backend>-<slug>", shortened with a stable hash to fit
+/// kMaxGrafanaUid.
+[[nodiscard]] std::string DatasourceUid(const std::string& backend, const std::string& slug);
 
 /// Repository-relative paths of the rendered tree.
 [[nodiscard]] std::string ClusterDir(const std::string& cluster);

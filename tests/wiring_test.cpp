@@ -101,7 +101,7 @@ TEST_CASE("every path and values file an Application reads exists, and every cha
         INFO(r.name << ": chart " << chart);
         REQUIRE(catalog.charts.count(chart) == 1);
         CHECK(source["repoURL"].as<std::string>() == catalog.Chart(chart).repo);
-        CHECK(std::regex_match(source["targetRevision"].as<std::string>(), std::regex("[0-9]+\\.[0-9]+\\.[0-9]+")));
+        CHECK(std::regex_match(source["targetRevision"].as<std::string>(), std::regex("v?[0-9]+\\.[0-9]+\\.[0-9]+")));
         for (const YAML::Node& file : source["helm"]["valueFiles"]) {
           std::string ref = file.as<std::string>();
           REQUIRE(ref.rfind("$values/", 0) == 0);

@@ -80,23 +80,18 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   }
   for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);
 
-  render::Vars tenants = RepoVars(model);
-  tenants["central"] = model.Central().name;
-  tenants["namespace"] = kGrafanaNamespace;
-  tenants["tenant_path"] = naming::RepoPath(model.gitops.path, "tenants/{{.tenantSlug}}");
-  tenants["wave"] = std::to_string(kWaveApps);
-  tenants["name"] = "datasources";
-  tenants["selection"] = "cluster that ships telemetry: its tenant's";
-  tenants["match_central"] = "false";
-  PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile("datasources"),
-              "argocd/datasources-applicationset.yaml", model, tenants);
-  if (model.backends.federation) {
-    tenants["name"] = "datasources-all";
-    tenants["selection"] = "central cluster: the federated (all tenants)";
-    tenants["match_central"] = "true";
-    tenants["tenant_path"] = naming::RepoPath(model.gitops.path, std::string("tenants/") + naming::kAllTenantsSlug);
-    PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile("datasources-all"),
-                "argocd/datasources-applicationset.yaml", model, tenants);
+  for (const KustomizeComponent& k : KustomizeComponents(model)) {
+    render::Vars vars = RepoVars(model);
+    vars["name"] = k.name;
+    vars["selection"] = k.description;
+    vars["path"] = naming::RepoPath(model.gitops.path, k.path);
+    vars["match_central"] = render::Flag(k.central_only);
+    vars["central"] = model.Central().name;
+    vars["namespace"] = k.ns;
+    vars["wave"] = std::to_string(k.wave);
+    vars["needs_crds"] = render::Flag(k.needs_crds);
+    PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile(k.name), "argocd/kustomize-applicationset.yaml",
+                model, vars);
   }
   PutTemplate(tree, diags, "argocd", "argocd/README.md", "argocd/README.md", model, {});
 }

@@ -1,9 +1,34 @@
 #include "emit/components.h"
 
+#include "naming/namer.h"
+
 namespace lgtmgen::emit {
+
+bool GrafanaExposed(const model::Model& model) { return !model.grafana.host.empty(); }
+
+bool SelfSignedTls(const model::Model& model) { return GrafanaExposed(model) && model.grafana.tls == "self-signed"; }
+
+std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
+  std::vector<KustomizeComponent> out;
+  out.push_back({"datasources", "cluster that ships telemetry: its tenant's Grafana datasources",
+                 "tenants/{{.tenantSlug}}", false, kGrafanaNamespace, kWaveApps, false});
+  if (model.backends.federation) {
+    out.push_back({"datasources-all", "central cluster: the federated (all tenants) Grafana datasources",
+                   std::string("tenants/") + naming::kAllTenantsSlug, true, kGrafanaNamespace, kWaveApps, false});
+  }
+  if (GrafanaExposed(model) && (model.grafana.expose == "gateway" || SelfSignedTls(model))) {
+    out.push_back({"grafana-expose", "central cluster: Grafana's Gateway or certificate for " + model.grafana.host,
+                   kGrafanaExposurePath, true, kGrafanaNamespace, kWaveApps, SelfSignedTls(model)});
+  }
+  return out;
+}
 
 std::vector<HelmComponent> HelmComponents(const model::Model& model) {
   std::vector<HelmComponent> out;
+  if (SelfSignedTls(model)) {
+    out.push_back({"cert-manager", "cert-manager", "cert-manager", "cert-manager", "cert-manager", "role", "central",
+                   kWaveCrds, true});
+  }
   if (model.backends.storage.type == "s3" && model.backends.storage.provider == "minio") {
     out.push_back({"minio", "minio", "minio", "backends", "minio", "role", "central", kWaveStorage, false});
   }

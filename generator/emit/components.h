@@ -25,6 +25,26 @@ struct HelmComponent {
   bool server_side_apply = false;
 };
 
+/// A directory of our own manifests that Argo CD builds with Kustomize and
+/// applies to the central cluster, once per selected cluster.
+struct KustomizeComponent {
+  std::string name;         ///< ApplicationSet name and Application suffix
+  std::string description;  ///< completes "One Application per ..."
+  std::string path;         ///< repository path; may use {{.fact}} placeholders
+  bool central_only;        ///< selects the central cluster, else every cluster with a tenant
+  std::string ns;
+  int wave;
+  bool needs_crds;          ///< uses kinds another Application's CRDs define
+};
+
+/// Every Kustomize component the fleet deploys, in a fixed order.
+[[nodiscard]] std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model);
+
+/// True when Grafana gets a host name served through a Gateway or an Ingress.
+[[nodiscard]] bool GrafanaExposed(const model::Model& model);
+/// True when lgtmgen issues Grafana's certificate (cert-manager, self-signed CA).
+[[nodiscard]] bool SelfSignedTls(const model::Model& model);
+
 /// Every Helm component the fleet deploys, in a fixed order.
 [[nodiscard]] std::vector<HelmComponent> HelmComponents(const model::Model& model);
 
@@ -36,5 +56,7 @@ struct HelmComponent {
 
 /// Namespaces of the central stack.
 inline constexpr const char* kGrafanaNamespace = "grafana";
+/// Where Grafana's Gateway, certificate and CA issuers live.
+inline constexpr const char* kGrafanaExposurePath = "components/grafana/exposure";
 
 }  // namespace lgtmgen::emit

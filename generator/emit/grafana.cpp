@@ -15,29 +15,38 @@ inline constexpr const char* kMimirQueryUrl = "http://mimir-gateway.mimir.svc/pr
 inline constexpr const char* kLokiQueryUrl = "http://loki-gateway.loki.svc";
 inline constexpr const char* kTempoQueryUrl = "http://tempo-query-frontend.tempo.svc:3200";
 
-void EmitGrafana(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  const model::Grafana& g = model.grafana;
-  const bool ingress = !g.host.empty() && g.expose == "ingress";
-  const bool tls = ingress && g.tls != "none";
-  if (!g.host.empty() && (g.expose == "gateway" || g.tls == "self-signed")) {
-    diags.Error({}, fmt::format("grafana.host with expose: {} and tls: {} is not rendered by this version of "
-                                "lgtmgen yet",
-                                g.expose, g.tls),
-                "use grafana.expose: ingress with tls: existing or none, or omit grafana.host and "
-                "reach Grafana with kubectl port-forward");
-    return;
-  }
-  PutTemplate(tree, diags, "grafana", naming::ComponentValues("grafana", "grafana"), "grafana/values.yaml", model,
-              {{"namespace", kGrafanaNamespace},
-               {"admin_secret", g.admin_secret},
-               {"ingress", render::Flag(ingress)},
-               {"tls", render::Flag(tls)},
-               {"host", g.host},
-               {"tls_secret", g.tls_secret},
-               {"root_url", fmt::format("{}://{}", tls ? "https" : "http", g.host)}});
-}
-
 namespace {
+
+// components/grafana/exposure/: the Gateway (expose: gateway) and, with
+// tls: self-signed, the CA issuers and Grafana's certificate.
+void EmitExposure(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const model::Grafana& g = model.grafana;
+  const bool tls = g.tls != "none";
+  const std::string dir = kGrafanaExposurePath;
+  const render::Vars common = {{"host", g.host}, {"namespace", kGrafanaNamespace}};
+  std::string resources;
+  std::vector<std::string> parts;
+  if (SelfSignedTls(model)) {
+    render::Vars ca = {{"fleet", model.name}};
+    PutTemplate(tree, diags, "grafana", dir + "/ca.yaml", "grafana/exposure/ca.yaml", model, ca);
+    render::Vars cert = common;
+    cert["tls_secret"] = g.tls_secret;
+    cert["consumer"] = g.expose == "gateway" ? "Gateway" : "Ingress";
+    PutTemplate(tree, diags, "grafana", dir + "/certificate.yaml", "grafana/exposure/certificate.yaml", model, cert);
+    resources += "- ca.yaml\n- certificate.yaml\n";
+    parts.push_back("a certificate from the fleet's self-signed CA (cert-manager)");
+  }
+  if (g.expose == "gateway") {
+    render::Vars gw = common;
+    gw["tls"] = render::Flag(tls);
+    gw["tls_secret"] = g.tls_secret;
+    PutTemplate(tree, diags, "grafana", dir + "/gateway.yaml", "grafana/exposure/gateway.yaml", model, gw);
+    resources += "- gateway.yaml\n";
+    parts.insert(parts.begin(), tls ? "a Cilium Gateway with an HTTPS listener" : "a Cilium Gateway (HTTP)");
+  }
+  PutTemplate(tree, diags, "grafana", dir + "/kustomization.yaml", "grafana/exposure/kustomization.yaml", model,
+              {{"host", g.host}, {"summary", fmt::format("{}", fmt::join(parts, ", and "))}, {"resources", resources}});
+}
 
 // tenants/<slug>/: the kustomization and the three linked datasources that
 // query with header (one tenant, or several joined by '|' for federation).
@@ -61,6 +70,29 @@ void PutDatasources(const model::Model& model, out::OutputTree& tree, diag::Diag
 }
 
 }  // namespace
+
+void EmitGrafana(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const model::Grafana& g = model.grafana;
+  const bool exposed = GrafanaExposed(model);
+  const bool ingress = exposed && g.expose == "ingress";
+  const bool gateway = exposed && g.expose == "gateway";
+  const bool tls = exposed && g.tls != "none";
+  PutTemplate(tree, diags, "grafana", naming::ComponentValues("grafana", "grafana"), "grafana/values.yaml", model,
+              {{"namespace", kGrafanaNamespace},
+               {"admin_secret", g.admin_secret},
+               {"ingress", render::Flag(ingress)},
+               {"gateway", render::Flag(gateway)},
+               {"listener", tls ? "https" : "http"},
+               {"tls", render::Flag(tls)},
+               {"host", g.host},
+               {"tls_secret", g.tls_secret},
+               {"root_url", fmt::format("{}://{}", tls ? "https" : "http", g.host)}});
+  if (exposed && (gateway || SelfSignedTls(model))) EmitExposure(model, tree, diags);
+  if (SelfSignedTls(model)) {
+    PutTemplate(tree, diags, "grafana", naming::ComponentValues("cert-manager", "cert-manager"),
+                "components/cert-manager-values.yaml", model, {});
+  }
+}
 
 void EmitTenants(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   // Several clusters may share a tenant (isolation: instances); one folder each.

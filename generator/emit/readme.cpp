@@ -74,11 +74,26 @@ std::string ApplicationList(const model::Model& model) {
 void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   const std::string central = model.Central().name;
   const std::string context = naming::KubeContext(model.platform.provider, central);
-  const std::string grafana_url =
-      model.grafana.host.empty()
-          ? fmt::format("`kubectl --context {} -n {} port-forward svc/grafana 3000:80`, then http://localhost:3000",
-                        context, kGrafanaNamespace)
-          : fmt::format("https://{}", model.grafana.host);
+  std::string grafana_url;
+  const model::Grafana& g = model.grafana;
+  if (g.host.empty()) {
+    grafana_url = fmt::format("`kubectl --context {} -n {} port-forward svc/grafana 3000:80`, then http://localhost:3000",
+                              context, kGrafanaNamespace);
+  } else {
+    grafana_url = fmt::format("{}://{}", g.tls == "none" ? "http" : "https", g.host);
+    if (g.expose == "gateway") {
+      grafana_url += fmt::format(
+          " (point the name at the Gateway's address: `kubectl --context {} -n {} get gateway grafana -o "
+          "jsonpath='{{.status.addresses[0].value}}'`)",
+          context, kGrafanaNamespace);
+    }
+    if (g.tls == "self-signed") {
+      grafana_url += fmt::format(
+          "; its certificate comes from the fleet's own CA: `kubectl --context {} -n cert-manager get secret lgtm-ca "
+          "-o jsonpath='{{.data.ca\\.crt}}' | base64 -d` gives the certificate to trust",
+          context);
+    }
+  }
   PutTemplate(tree, diags, "readme", "README.md", "readme/README.md", model,
               {{"fleet", model.name},
                {"clusters", ClusterTable(model)},

@@ -264,6 +264,13 @@ class Validator {
       diags_.Error(At("/backends/storage"), "backends.storage.provider: external needs an endpoint",
                    "add endpoint: s3.example.com (host[:port] of the S3 service)");
     }
+    if (!m_.grafana.host.empty() && m_.grafana.expose == "gateway" &&
+        (m_.platform.cni != "cilium" || m_.platform.load_balancer == "none")) {
+      diags_.Error(At(Given("/grafana/expose") ? "/grafana/expose" : "/grafana/host"),
+                   "grafana.expose: gateway needs platform.cni: cilium and a load balancer",
+                   "Cilium is the Gateway API implementation lgtmgen installs, and the Gateway needs a "
+                   "LoadBalancer address; use grafana.expose: ingress with another CNI");
+    }
     if (m_.grafana.tls == "existing" && !m_.grafana.host.empty() && !Given("/grafana/tlsSecret")) {
       diags_.Error(At("/grafana/tls"), "grafana.tls: existing needs grafana.tlsSecret",
                    "name the Secret of type kubernetes.io/tls that holds the certificate");

@@ -20,9 +20,6 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
     NotYet(diags, "mesh.type: " + model.mesh.type, "use mesh.type: none for now; `lgtmgen validate` accepts the spec");
   }
   if (model.isolation != "tenants") NotYet(diags, "isolation: instances", "use isolation: tenants for now");
-  if (model.backends.storage.type != "s3") {
-    NotYet(diags, "backends.storage.type: filesystem", "use type: s3 (in-cluster MinIO is the default)");
-  }
   if (!model.dashboards.empty()) NotYet(diags, "dashboards", "remove dashboards: for now");
   if (!model.alerting.rules.empty() || !model.alerting.receivers.empty()) {
     NotYet(diags, "alerting", "remove alerting: for now");

@@ -260,6 +260,12 @@ class Validator {
 
   void CheckStorageAndGrafana() {
     const Storage& s = m_.backends.storage;
+    if (s.type == "filesystem") {
+      diags_.Error(At("/backends/storage/type"),
+                   "backends.storage.type: filesystem cannot work with the distributed Mimir and Tempo lgtmgen deploys",
+                   "their ingesters, store-gateways and compactors run in separate pods that must share one "
+                   "object store; use type: s3 (provider: minio runs one in the central cluster)");
+    }
     if (s.type == "s3" && s.provider == "external" && s.endpoint.empty()) {
       diags_.Error(At("/backends/storage"), "backends.storage.provider: external needs an endpoint",
                    "add endpoint: s3.example.com (host[:port] of the S3 service)");

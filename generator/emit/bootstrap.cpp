@@ -3,6 +3,7 @@
 // over to argocd/root.yaml. Also the Argo CD and Cilium values they install.
 #include <fmt/format.h>
 
+#include "emit/components.h"
 #include "emit/files.h"
 #include "naming/namer.h"
 
@@ -136,6 +137,21 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
   steps.push_back({"15-create-secrets.sh", "the Secrets the fleet references, from the environment", "kubectl, openssl"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/15-create-secrets.sh", "bootstrap/15-create-secrets.sh", model,
               {{"central", model.Central().name}, {"secrets", SecretSteps(model)}});
+  std::string registrations;
+  for (const model::Cluster& c : model.clusters) {
+    if (c.name == model.gitops.argocd_cluster) continue;
+    const std::string server = ApiServerForArgoCd(model, c);
+    registrations += !server.empty() ? fmt::format("register {} {}\n", c.name, server)
+                                     : fmt::format("register {0} \"$(kubectl config view --minify --context {0} -o "
+                                        "jsonpath='{{.clusters[0].cluster.server}}')\"\n",
+                                        c.name);
+  }
+  if (!registrations.empty()) {
+    steps.push_back({"20-register-clusters.sh", "registers the other clusters with Argo CD (ServiceAccount tokens)",
+                     "kubectl"});
+    PutTemplate(tree, diags, "bootstrap", "bootstrap/20-register-clusters.sh", "bootstrap/20-register-clusters.sh",
+                model, {{"argocd_cluster", model.gitops.argocd_cluster}, {"registrations", registrations}});
+  }
   steps.push_back({"40-apply-root.sh", "applies argocd/root.yaml: from here on Git is the source of truth", "kubectl"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/40-apply-root.sh", "bootstrap/40-apply-root.sh", model, {});
 

@@ -24,14 +24,6 @@ std::string SpecBody(const std::string& text) {
   return body;
 }
 
-std::string Server(const model::Model& model, const model::Cluster& c) {
-  if (c.name == model.gitops.argocd_cluster) return "https://kubernetes.default.svc";
-  if (model.platform.provider == "kind") return fmt::format("https://{}-control-plane:6443", c.name);
-  return "";  // provider existing/minikube: registered by 20-register-clusters.sh from the kubeconfig
-}
-
-}  // namespace
-
 std::string ClusterFactsJson(const model::Model& model, const model::Cluster& c) {
   // Flat, every key present for every cluster, every value a string: the
   // ApplicationSets use missingkey=error and select on top-level strings.
@@ -43,9 +35,11 @@ std::string ClusterFactsJson(const model::Model& model, const model::Cluster& c)
   facts["environment"] = c.environment;
   facts["agentScenario"] = c.agents;
   facts["mesh"] = model.mesh.type;
-  facts["server"] = Server(model, c);
+  facts["server"] = ApiServerForArgoCd(model, c);
   return facts.dump(2) + "\n";
 }
+
+}  // namespace
 
 void EmitSpecCopy(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   Put(tree, diags, "spec", "lgtm.yaml",

@@ -4,6 +4,12 @@
 
 namespace lgtmgen::emit {
 
+std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& c) {
+  if (c.name == model.gitops.argocd_cluster) return "https://kubernetes.default.svc";
+  if (model.platform.provider == "kind") return "https://" + c.name + "-control-plane:6443";
+  return "";
+}
+
 bool GrafanaExposed(const model::Model& model) { return !model.grafana.host.empty(); }
 
 bool SelfSignedTls(const model::Model& model) { return GrafanaExposed(model) && model.grafana.tls == "self-signed"; }

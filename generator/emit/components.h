@@ -54,6 +54,12 @@ struct KustomizeComponent {
 /// The cluster.json fact a selector reads, for cluster.
 [[nodiscard]] std::string Fact(const model::Model& model, const model::Cluster& cluster, const std::string& key);
 
+/// The API server URL of cluster as Argo CD's pods reach it: the in-cluster
+/// address for the cluster Argo CD runs on, the kind node name on the docker
+/// network for other kind clusters, and "" when only the user's kubeconfig
+/// knows it (the bootstrap reads it from there).
+[[nodiscard]] std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& cluster);
+
 /// Namespaces of the central stack.
 inline constexpr const char* kGrafanaNamespace = "grafana";
 /// Where Grafana's Gateway, certificate and CA issuers live.

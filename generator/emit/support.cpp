@@ -26,9 +26,9 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
   }
   if (!model.addons.empty()) NotYet(diags, "addons", "remove addons: for now");
   for (const model::Cluster& c : model.clusters) {
-    if (c.role != "central") {
+    if (c.role == "remote") {
       NotYet(diags, fmt::format("cluster '{}' with role: {}", c.name, c.role),
-             "this version renders a fleet of one central cluster (see preset minimal)");
+             "this version renders a central cluster, optionally with a control cluster running Argo CD");
     }
     if (c.agents != "alloy" && c.agents != "none") {
       NotYet(diags, fmt::format("agents: {} (cluster '{}')", c.agents, c.name), "use agents: alloy for now");

@@ -40,6 +40,7 @@ std::vector<Rendered> AllRenders() {
     REQUIRE(tree);
     Rendered r{name, tree->Files(), {}};
     for (const auto& c : YAML::Load(text)["clusters"]) {
+      if (c["role"].as<std::string>() == "control") continue;  // ships no telemetry, has no tenant
       r.tenants.insert(c["tenant"] ? c["tenant"].as<std::string>() : c["name"].as<std::string>());
     }
     out.push_back(std::move(r));
@@ -51,15 +52,42 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Every Argo CD Application template in an ApplicationSet, with its cluster
-// placeholder filled in for cluster.
-std::vector<YAML::Node> ApplicationSpecs(const std::map<std::string, std::string>& files) {
-  std::vector<YAML::Node> specs;
+// The ApplicationSets of a render, each with the clusters its generator's
+// post-selector picks from clusters/*/cluster.json (matchLabels, and
+// matchExpressions with In/NotIn), as Argo CD applies it.
+struct AppSet {
+  YAML::Node template_spec;
+  std::vector<std::string> clusters;
+};
+
+bool Selects(const YAML::Node& selector, const YAML::Node& facts) {
+  if (!selector) return true;
+  for (const auto& kv : selector["matchLabels"]) {
+    if (facts[kv.first.as<std::string>()].as<std::string>() != kv.second.as<std::string>()) return false;
+  }
+  for (const auto& e : selector["matchExpressions"]) {
+    const std::string value = facts[e["key"].as<std::string>()].as<std::string>();
+    bool in = false;
+    for (const auto& v : e["values"]) in = in || v.as<std::string>() == value;
+    if ((e["operator"].as<std::string>() == "In") != in) return false;
+  }
+  return true;
+}
+
+std::vector<AppSet> ApplicationSets(const std::map<std::string, std::string>& files) {
+  std::vector<AppSet> out;
   for (const auto& [path, content] : files) {
     if (path.rfind("argocd/applicationsets/", 0) != 0) continue;
-    specs.push_back(YAML::Load(content)["spec"]["template"]["spec"]);
+    const YAML::Node appset = YAML::Load(content);
+    AppSet a{appset["spec"]["template"]["spec"], {}};
+    for (const auto& [facts_path, facts] : files) {
+      if (facts_path.rfind("clusters/", 0) != 0 || !EndsWith(facts_path, "/cluster.json")) continue;
+      const YAML::Node node = YAML::Load(facts);  // JSON is YAML
+      if (Selects(appset["spec"]["generators"][0]["selector"], node)) a.clusters.push_back(node["name"].as<std::string>());
+    }
+    out.push_back(std::move(a));
   }
-  return specs;
+  return out;
 }
 
 std::string Strip(const std::string& gitops_path, const std::string& path) {
@@ -89,11 +117,11 @@ TEST_CASE("every path and values file an Application reads exists, and every cha
   const model::Catalog& catalog = model::BuiltinCatalog();
   for (const Rendered& r : AllRenders()) {
     const std::string gitops_path = YAML::Load(r.files.at("lgtm.yaml"))["gitops"]["path"].as<std::string>(".");
-    std::vector<std::string> clusters;
-    for (const auto& [path, _] : r.files) {
-      if (EndsWith(path, "/cluster.json")) clusters.push_back(path.substr(9, path.size() - 9 - 13));
-    }
-    for (const YAML::Node& spec : ApplicationSpecs(r.files)) {
+    for (const AppSet& appset : ApplicationSets(r.files)) {
+      const YAML::Node& spec = appset.template_spec;
+      const std::vector<std::string>& clusters = appset.clusters;
+      INFO(r.name << ": an ApplicationSet selects no cluster");
+      CHECK_FALSE(clusters.empty());
       const YAML::Node sources = spec["sources"] ? spec["sources"] : YAML::Node(YAML::NodeType::Sequence);
       for (const YAML::Node& source : sources) {
         if (!source["chart"]) continue;

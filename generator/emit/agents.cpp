@@ -4,14 +4,14 @@
 #include <fmt/format.h>
 
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
 
-/// Write endpoints of the central stack, as agents on the central cluster see them.
-inline constexpr const char* kMimirPushUrl = "http://mimir-gateway.mimir.svc/api/v1/push";
-inline constexpr const char* kLokiPushUrl = "http://loki-gateway.loki.svc/loki/api/v1/push";
-inline constexpr const char* kTempoOtlpGrpc = "tempo-distributor.tempo.svc:4317";
+using endpoints::Backend;
+using endpoints::Protocol;
+using endpoints::Resolve;
 
 void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   bool alloy = false;
@@ -23,9 +23,9 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                 {{"cluster", c.name},
                  {"tenant", c.tenant},
                  {"cluster_label", model.cluster_label},
-                 {"mimir_url", kMimirPushUrl},
-                 {"loki_url", kLokiPushUrl},
-                 {"tempo_endpoint", kTempoOtlpGrpc}});
+                 {"mimir_url", Resolve(model, c, Backend::kMimir, Protocol::kRemoteWrite).Url()},
+                 {"loki_url", Resolve(model, c, Backend::kLoki, Protocol::kLokiPush).Url()},
+                 {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()}});
   }
   if (alloy) {
     PutTemplate(tree, diags, "agents", naming::ComponentValues("agents", "alloy"), "agents/alloy-values.yaml", model,

@@ -1,0 +1,124 @@
+#include "endpoints/resolver.h"
+
+#include <fmt/format.h>
+
+#include <iterator>
+#include <set>
+#include <stdexcept>
+
+namespace lgtmgen::endpoints {
+namespace {
+
+const char* BackendName(Backend b) {
+  switch (b) {
+    case Backend::kMimir: return "mimir";
+    case Backend::kLoki: return "loki";
+    case Backend::kTempo: return "tempo";
+  }
+  return "";
+}
+
+// The path under the service where the protocol's API lives.
+std::string PathOf(Backend backend, Protocol protocol) {
+  switch (protocol) {
+    case Protocol::kRemoteWrite: return "/api/v1/push";
+    case Protocol::kLokiPush: return "/loki/api/v1/push";
+    case Protocol::kOtlpHttp: return backend == Backend::kTempo ? "" : "/otlp";
+    case Protocol::kOtlpGrpc: return "";
+  }
+  return "";
+}
+
+// With mesh: none, the central cluster publishes its ingest services on node
+// ports, over TLS: 30000 + 10 × (index of the backend set) + the service's
+// offset, so the backend sets of isolation: instances never share a port.
+int NodePortOf(const model::Model& model, const Service& s, const std::string& environment) {
+  int offset = 0;
+  if (s.name == "loki-gateway") offset = 1;
+  if (s.name == "tempo-distributor") offset = s.grpc ? 2 : 3;
+  int index = 0;
+  if (!environment.empty()) {
+    std::set<std::string> environments;
+    for (const model::Cluster& c : model.clusters) {
+      if (!c.environment.empty()) environments.insert(c.environment);
+    }
+    index = static_cast<int>(std::distance(environments.begin(), environments.find(environment)));
+  }
+  return 30000 + 10 * index + offset;
+}
+
+}  // namespace
+
+std::vector<Route> ScenarioRoutes(const std::string& scenario) {
+  if (scenario == "prometheus-vector" || scenario == "alloy") {
+    return {{Backend::kMimir, Protocol::kRemoteWrite}, {Backend::kLoki, Protocol::kLokiPush},
+            {Backend::kTempo, Protocol::kOtlpGrpc}};
+  }
+  if (scenario == "otel") {
+    return {{Backend::kMimir, Protocol::kOtlpHttp}, {Backend::kLoki, Protocol::kOtlpHttp},
+            {Backend::kTempo, Protocol::kOtlpGrpc}};
+  }
+  return {};
+}
+
+std::string Endpoint::Url() const {
+  return fmt::format("{}://{}:{}{}", tls ? "https" : "http", host, port, path);
+}
+
+std::string Endpoint::HostPort() const { return fmt::format("{}:{}", host, port); }
+
+std::string BackendNamespace(Backend backend, const std::string& environment) {
+  return environment.empty() ? BackendName(backend) : fmt::format("{}-{}", BackendName(backend), environment);
+}
+
+std::string InstanceOf(const model::Model& model, const model::Cluster& cluster) {
+  return model.isolation == "instances" ? cluster.environment : "";
+}
+
+Service CentralService(Backend backend, Protocol protocol, const std::string& environment) {
+  const std::string ns = BackendNamespace(backend, environment);
+  switch (backend) {
+    case Backend::kMimir:
+      if (protocol == Protocol::kRemoteWrite || protocol == Protocol::kOtlpHttp) return {"mimir-gateway", ns, 80, false};
+      break;
+    case Backend::kLoki:
+      if (protocol == Protocol::kLokiPush || protocol == Protocol::kOtlpHttp) return {"loki-gateway", ns, 80, false};
+      break;
+    case Backend::kTempo:
+      if (protocol == Protocol::kOtlpGrpc) return {"tempo-distributor", ns, 4317, true};
+      if (protocol == Protocol::kOtlpHttp) return {"tempo-distributor", ns, 4318, false};
+      break;
+  }
+  throw std::invalid_argument(fmt::format("no {} endpoint takes this protocol", BackendName(backend)));
+}
+
+Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend backend, Protocol protocol) {
+  const std::string instance = InstanceOf(model, from);
+  const Service s = CentralService(backend, protocol, instance);
+  Endpoint e;
+  e.protocol = protocol;
+  e.path = PathOf(backend, protocol);
+  e.port = s.port;
+  const std::string central = model.Central().name;
+  const std::string& mesh = model.mesh.type;
+  if (from.name == central) {
+    e.host = fmt::format("{}.{}.svc", s.name, s.ns);
+  } else if (mesh == "linkerd") {
+    // Linkerd's service mirror names the copy of an exported service
+    // <service>-<source cluster> in the same namespace; mTLS is the proxies'.
+    e.host = fmt::format("{}-{}.{}.svc.cluster.local", s.name, central, s.ns);
+  } else if (mesh == "istio" || mesh == "cilium-clustermesh") {
+    // Global services: the same name resolves on every cluster of the mesh
+    // (a service stub on the remote), and the mesh routes it to central.
+    e.host = fmt::format("{}.{}.svc.cluster.local", s.name, s.ns);
+  } else {
+    // No mesh: the central node publishes the ingest services on node ports
+    // behind TLS; kind nodes reach each other by name on the docker network.
+    e.host = fmt::format("{}-control-plane", central);
+    e.port = NodePortOf(model, s, instance);
+    e.tls = true;
+  }
+  return e;
+}
+
+}  // namespace lgtmgen::endpoints

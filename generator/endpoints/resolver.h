@@ -1,0 +1,68 @@
+#pragma once
+// Endpoint resolution: the one place that decides where an agent on a cluster
+// sends a signal — scheme, host, port, path and protocol — for every agent
+// scenario, mesh and isolation mode, so the files in Git hold final values
+// (no sed at deploy time, no IP addresses).
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace lgtmgen::endpoints {
+
+enum class Backend { kMimir, kLoki, kTempo };
+
+/// The wire protocol a sender speaks. gRPC is never sent to an HTTP-only port.
+enum class Protocol {
+  kRemoteWrite,  ///< Prometheus remote-write (HTTP POST, snappy protobuf) → Mimir
+  kLokiPush,     ///< Loki push API (HTTP) → Loki
+  kOtlpHttp,     ///< OTLP over HTTP → Mimir, Loki or Tempo
+  kOtlpGrpc,     ///< OTLP over gRPC → Tempo
+};
+
+/// A service of the central stack, as it exists on the central cluster.
+struct Service {
+  std::string name;  ///< e.g. "mimir-gateway"
+  std::string ns;    ///< e.g. "mimir", or "mimir-prod" with isolation: instances
+  int port = 0;
+  bool grpc = false;  ///< the port speaks gRPC (HTTP/2), not HTTP/1 APIs
+};
+
+struct Endpoint {
+  Protocol protocol = Protocol::kRemoteWrite;
+  bool tls = false;
+  std::string host;
+  int port = 0;
+  std::string path;  ///< "" for gRPC; for OTLP HTTP the base the exporter appends /v1/<signal> to
+
+  /// "http(s)://host:port/path" (HTTP protocols).
+  [[nodiscard]] std::string Url() const;
+  /// "host:port" (gRPC exporters take this form).
+  [[nodiscard]] std::string HostPort() const;
+};
+
+/// What an agent scenario sends: one (backend, protocol) per signal.
+struct Route {
+  Backend backend;
+  Protocol protocol;
+};
+/// The routes of scenario (prometheus-vector, alloy, otel); none for "none".
+[[nodiscard]] std::vector<Route> ScenarioRoutes(const std::string& scenario);
+
+/// The central service that receives backend data over protocol, for the
+/// backend set of environment (isolation: instances) or the only one ("").
+/// Throws std::invalid_argument for a pair no backend accepts (OTLP gRPC to
+/// Mimir or Loki, remote-write to Loki...): a bug in the caller.
+[[nodiscard]] Service CentralService(Backend backend, Protocol protocol, const std::string& environment);
+
+/// Where an agent on cluster `from` sends backend data over protocol.
+[[nodiscard]] Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend backend,
+                               Protocol protocol);
+
+/// The backend namespace for an environment: "mimir", or "mimir-prod".
+[[nodiscard]] std::string BackendNamespace(Backend backend, const std::string& environment);
+
+/// The environment whose backends cluster writes to ("" with isolation: tenants).
+[[nodiscard]] std::string InstanceOf(const model::Model& model, const model::Cluster& cluster);
+
+}  // namespace lgtmgen::endpoints

@@ -3,6 +3,7 @@
 // files lgtmgen owns. The manifest `.lgtmgen/manifest` lists the files written
 // last time; it is how stale files are found and how a directory is known to
 // be lgtmgen's.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,12 @@ struct CommitResult {
 /// True for content that starts with a shebang: written with mode 0755.
 [[nodiscard]] bool IsScript(const std::string& content);
 
-/// The manifest text for tree: a header line, then one path per line.
+/// The manifest text for tree: header comments, then "<git blob id> <path>"
+/// per file, sorted by path. The manifest does not list itself.
 [[nodiscard]] std::string ManifestText(const OutputTree& tree);
+
+/// Parses a manifest: path → blob id ("" for a line without one). Paths that
+/// are absolute or contain ".." are dropped.
+[[nodiscard]] std::map<std::string, std::string> ReadManifest(const std::string& text);
 
 }  // namespace lgtmgen::out

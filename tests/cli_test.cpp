@@ -10,26 +10,10 @@
 
 namespace fs = std::filesystem;
 using namespace lgtmgen;
+using test::CliResult;
+using test::RunCli;
 
 namespace {
-
-struct CliResult {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-CliResult RunCli(const std::string& args, const std::string& cwd = ".") {
-  const fs::path tmp = fs::temp_directory_path() / ("lgtmgen-cli-" + std::to_string(::rand()));
-  fs::create_directories(tmp);
-  const std::string cmd = "cd '" + cwd + "' && '" + std::string(LGTMGEN_BINARY) + "' " + args + " >'" +
-                          (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "' </dev/null";
-  const int status = std::system(cmd.c_str());
-  CliResult r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::ReadFile((tmp / "out").string()).value_or(""),
-              test::ReadFile((tmp / "err").string()).value_or("")};
-  fs::remove_all(tmp);
-  return r;
-}
 
 struct Case {
   const char* name;

@@ -2,6 +2,9 @@
 
 #include <git2.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -75,6 +78,29 @@ std::string UnifiedDiff(const std::string& path, const std::string& expected, co
   git_buf_dispose(&buf);
   git_patch_free(patch);
   git_libgit2_shutdown();
+  return out;
+}
+
+CliResult RunCli(const std::string& args, const std::string& cwd, const std::string& env) {
+  const fs::path tmp = fs::temp_directory_path() / ("lgtmgen-cli-" + std::to_string(::rand()));
+  fs::create_directories(tmp);
+  const std::string cmd = "cd '" + cwd + "' && " + env + "'" + std::string(LGTMGEN_BINARY) + "' " + args + " >'" +
+                          (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "' </dev/null";
+  const int status = std::system(cmd.c_str());
+  CliResult r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile((tmp / "out").string()).value_or(""),
+              ReadFile((tmp / "err").string()).value_or("")};
+  fs::remove_all(tmp);
+  return r;
+}
+
+std::string Shell(const std::string& command, const std::string& cwd) {
+  const std::string cmd = "cd '" + cwd + "' && " + command + " 2>/dev/null";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return {};
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof(buf), pipe)) out.append(buf, n);
+  ::pclose(pipe);
   return out;
 }
 

@@ -32,6 +32,20 @@ bool ValidateSpec(const std::string& display_name, const std::string& text, cons
 /// A unified diff of expected → actual, labelled with path ("" when equal).
 std::string UnifiedDiff(const std::string& path, const std::string& expected, const std::string& actual);
 
+/// What a command printed and how it exited.
+struct CliResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+/// Runs the lgtmgen binary with args (a shell-quoted string) in cwd, with
+/// env (e.g. "HOME=/tmp/x ") prepended to the command.
+CliResult RunCli(const std::string& args, const std::string& cwd = ".", const std::string& env = "");
+
+/// Runs a shell command in cwd; its standard output, or "" on failure.
+std::string Shell(const std::string& command, const std::string& cwd = ".");
+
 /// True when LGTMGEN_UPDATE_GOLDENS=1 is set.
 bool UpdatingGoldens();
 

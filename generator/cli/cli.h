@@ -60,6 +60,7 @@ Command AddValidateCommand(CLI::App& app, Context& ctx);
 Command AddSchemaCommand(CLI::App& app, Context& ctx);
 Command AddPresetsCommand(CLI::App& app, Context& ctx);
 Command AddModelCommand(CLI::App& app, Context& ctx);
+Command AddDiffCommand(CLI::App& app, Context& ctx);
 
 /// Parses args and runs the chosen sub-command. Never throws for user errors.
 int Run(const std::vector<std::string>& args, Context& ctx);

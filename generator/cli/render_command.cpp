@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "out/commit.h"
+#include "out/git_commit.h"
 #include "render/resources.h"
 
 namespace lgtmgen::cli {
@@ -18,6 +19,12 @@ struct RenderOptions {
   bool list_files = false;
   bool force = false;
   std::string templates;
+  bool commit = false;
+  std::string message;
+  std::string branch;
+  std::string author;
+  CLI::Option* push = nullptr;
+  std::string push_remote;
 };
 
 void PrintChanges(const out::ChangeSet& changes, std::ostream& os) {
@@ -26,7 +33,58 @@ void PrintChanges(const out::ChangeSet& changes, std::ostream& os) {
   for (const auto& p : changes.removed) os << "  removed: " << p << "\n";
 }
 
+// --commit: render and commit with libgit2, optionally push.
+int RunCommit(const RenderOptions& o, const model::Model& model, const SpecInput& input, const out::OutputTree& tree,
+              Context& ctx) {
+  out::GitCommitOptions g;
+  g.message = o.message;
+  g.branch = o.branch;
+  g.force = o.force;
+  g.initial_branch = model.gitops.target_revision;
+  g.fleet = model.name;
+  g.spec_label = input.display_name;
+  g.spec_text = input.text;
+  if (!o.author.empty()) {
+    g.author = out::ParseIdentity(o.author);
+    if (!g.author) {
+      ctx.err << "lgtmgen: error: --author must look like \"Name <email>\", got '" << o.author << "'\n";
+      return kInvalid;
+    }
+  }
+  const out::GitCommitResult r = out::CommitToGit(tree, o.output, g, ctx.fs);
+  if (!r.refusal.empty()) {
+    ctx.err << "lgtmgen: error: " << r.refusal << "\n";
+    return kInvalid;
+  }
+  if (r.initialized) ctx.out << "created a Git repository in " << r.repository << " (branch " << r.branch << ")\n";
+  if (r.commit_id.empty()) {
+    ctx.out << "nothing to commit: " << o.output << " on branch " << r.branch << " is up to date\n";
+  } else {
+    ctx.out << "committed " << r.commit_id.substr(0, 12) << " on " << r.branch << ": " << r.changes.added.size()
+            << " added, " << r.changes.changed.size() << " changed, " << r.changes.removed.size() << " removed\n";
+  }
+  if (o.push->count() > 0) {
+    const std::string remote = o.push_remote.empty() ? "origin" : o.push_remote;
+    const std::string error = out::PushBranch(r.repository, remote, r.branch);
+    if (!error.empty()) {
+      ctx.err << "lgtmgen: error: " << error << "\n";
+      return kIoError;
+    }
+    ctx.out << "pushed " << r.branch << " to " << remote << "\n";
+  }
+  return kOk;
+}
+
 int RunRender(const RenderOptions& o, Context& ctx) {
+  const bool git_flags = !o.message.empty() || !o.branch.empty() || !o.author.empty() || o.push->count() > 0;
+  if (git_flags && !o.commit) {
+    ctx.err << "lgtmgen: error: -m, --branch, --author and --push go with --commit\n";
+    return kInvalid;
+  }
+  if (o.commit && (o.check || o.list_files)) {
+    ctx.err << "lgtmgen: error: --commit cannot be combined with --check or --list-files\n";
+    return kInvalid;
+  }
   if (!o.templates.empty()) resources::SetTemplateOverride(o.templates);
   std::optional<SpecInput> input = ReadSpec(o.source, ctx);
   if (!input) return kInvalid;
@@ -36,6 +94,7 @@ int RunRender(const RenderOptions& o, Context& ctx) {
   std::optional<out::OutputTree> tree = RenderTree(*model, diags);
   Report(diags, input ? &*input : nullptr, ctx);
   if (!tree) return kInvalid;
+  if (o.commit) return RunCommit(o, *model, *input, *tree, ctx);
   if (o.list_files) {
     for (const auto& [path, _] : tree->Files()) ctx.out << path << "\n";
     ctx.out << out::kManifestPath << "\n";
@@ -74,13 +133,22 @@ Command AddRenderCommand(CLI::App& app, Context& ctx) {
       "generates (listed in DIR/.lgtmgen/manifest), and touches nothing else in DIR (a .git/ there "
       "survives). Nothing is written unless the whole render succeeded.\n\nExamples:\n"
       "  lgtmgen render lgtm.yaml -o repo/\n  lgtmgen render --preset minimal -o repo/\n"
-      "  lgtmgen render lgtm.yaml -o repo/ --check    # exit 1 if repo/ is out of date");
+      "  lgtmgen render lgtm.yaml -o repo/ --check    # exit 1 if repo/ is out of date\n"
+      "  lgtmgen render lgtm.yaml -o repo/ --commit --push");
   AddSpecOptions(*cmd, o->source);
   cmd->add_option("-o,--output", o->output, "the directory to render into")->required();
   cmd->add_flag("--check", o->check, "write nothing; list what would change and exit 1 if anything would");
   cmd->add_flag("--list-files", o->list_files, "print the files the render produces and write nothing");
   cmd->add_flag("--force", o->force, "write into a non-empty directory that lgtmgen did not create");
   cmd->add_option("--templates", o->templates, "read templates from DIR instead of the built-in ones");
+  cmd->add_flag("--commit", o->commit,
+                "commit what changed with Git (libgit2): the repository around DIR, or a new one at DIR");
+  cmd->add_option("-m,--message", o->message, "commit message (default: a summary of the change)");
+  cmd->add_option("--branch", o->branch,
+                  "commit to this branch only, leaving DIR and the checked-out branch untouched (for review)");
+  cmd->add_option("--author", o->author, "\"Name <email>\" (default: user.name and user.email from Git config)");
+  o->push = cmd->add_option("--push", o->push_remote, "push the branch after committing (default remote: origin)")
+                ->expected(0, 1);
   return {cmd, [o, &ctx] { return RunRender(*o, ctx); }};
 }
 

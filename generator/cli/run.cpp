@@ -11,12 +11,13 @@ int Run(const std::vector<std::string>& args, Context& ctx) {
       "lgtmgen renders a GitOps repository for multi-cluster Kubernetes observability (Grafana "
       "LGTM, agents, mesh, Argo CD) from one fleet spec.\n\nStart with:\n"
       "  lgtmgen presets init minimal -o lgtm.yaml\n  lgtmgen render lgtm.yaml -o repo/\n\n"
-      "Exit codes: 0 ok, 1 render --check found changes, 2 invalid input or usage, 3 I/O failure.",
+      "Exit codes: 0 ok, 1 render --check or diff found changes, 2 invalid input or usage (or a refused commit), "
+      "3 I/O failure.",
       "lgtmgen"};
   app.set_version_flag("--version", std::string("lgtmgen ") + LGTMGEN_VERSION);
   app.require_subcommand(1);
   const std::vector<Command> commands = {
-      AddRenderCommand(app, ctx), AddValidateCommand(app, ctx), AddSchemaCommand(app, ctx),
+      AddRenderCommand(app, ctx), AddDiffCommand(app, ctx), AddValidateCommand(app, ctx), AddSchemaCommand(app, ctx),
       AddPresetsCommand(app, ctx), AddModelCommand(app, ctx)};
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());

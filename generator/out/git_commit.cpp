@@ -1,0 +1,304 @@
+#include "out/git_commit.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <filesystem>
+#include <map>
+#include <regex>
+
+#include "out/git_handles.h"
+#include "out/git_library.h"
+
+namespace lgtmgen::out {
+namespace {
+
+namespace fs = std::filesystem;
+
+void Check(int rc, const std::string& what) {
+  if (rc < 0) throw IoError(fmt::format("{}: {}", what, LastGitError()));
+}
+
+std::string Hex(const git_oid& oid) {
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof(hex), &oid);
+  return hex;
+}
+
+// The repository around dir (or a new one at dir), and dir's path in it.
+struct Located {
+  GitRepository repo;
+  std::string workdir;
+  std::string prefix;  ///< "" when dir is the repository root
+  bool initialized = false;
+};
+
+Located Locate(const std::string& dir, const std::string& initial_branch) {
+  const fs::path target = fs::absolute(dir).lexically_normal();
+  fs::path probe = target;
+  while (!probe.empty() && !fs::exists(probe)) probe = probe.parent_path();
+  Located out;
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open_ext(&raw, probe.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) {
+    std::error_code ec;
+    fs::create_directories(target, ec);
+    git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+    opts.flags = GIT_REPOSITORY_INIT_MKPATH;
+    opts.initial_head = initial_branch.c_str();
+    Check(git_repository_init_ext(&raw, target.c_str(), &opts), "cannot create a Git repository in " + dir);
+    out.initialized = true;
+  } else {
+    Check(rc, "cannot open the Git repository around " + dir);
+  }
+  out.repo.reset(raw);
+  const char* workdir = git_repository_workdir(out.repo.get());
+  if (workdir == nullptr) throw IoError(fmt::format("{} is in a bare repository; render into a checkout", dir));
+  out.workdir = fs::weakly_canonical(workdir).string();
+  const fs::path relative = fs::weakly_canonical(target).lexically_relative(out.workdir);
+  if (relative.empty() || *relative.begin() == "..") {
+    throw IoError(fmt::format("{} is not inside the repository {}", dir, out.workdir));
+  }
+  out.prefix = relative == "." ? "" : relative.generic_string();
+  return out;
+}
+
+// The commit a reference points at, or nullptr when it does not exist yet.
+GitCommit CommitAt(git_repository* repo, const std::string& refname) {
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, repo, refname.c_str()) < 0) return nullptr;
+  git_commit* commit = nullptr;
+  Check(git_commit_lookup(&commit, repo, &oid), "cannot read " + refname);
+  return GitCommit(commit);
+}
+
+// "refs/heads/main" for the checked-out branch, born or not.
+std::string HeadBranchRef(git_repository* repo) {
+  git_reference* head = nullptr;
+  Check(git_reference_lookup(&head, repo, "HEAD"), "cannot read HEAD");
+  GitReference owned(head);
+  if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+    throw IoError("HEAD is detached: check out a branch, or pass --branch");
+  }
+  return git_reference_symbolic_target(head);
+}
+
+// Blob id and content of path in tree; nullopt when absent.
+std::optional<std::pair<git_oid, std::string>> ReadFromTree(git_repository* repo, git_tree* tree,
+                                                            const std::string& path) {
+  if (tree == nullptr) return std::nullopt;
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree, path.c_str()) < 0) return std::nullopt;
+  GitTreeEntry entry(raw);
+  git_blob* blob = nullptr;
+  if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry.get())) < 0) return std::nullopt;
+  GitBlob owned(blob);
+  return std::make_pair(*git_tree_entry_id(entry.get()),
+                        std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
+                                    static_cast<size_t>(git_blob_rawsize(blob))));
+}
+
+GitSignature Signature(git_repository* repo, const std::optional<GitIdentity>& identity, std::string* refusal) {
+  git_signature* sig = nullptr;
+  if (identity) {
+    Check(git_signature_now(&sig, identity->name.c_str(), identity->email.c_str()), "invalid --author");
+  } else if (git_signature_default(&sig, repo) < 0) {
+    *refusal =
+        "no author identity for the commit: pass --author \"Name <email>\", or set user.name and user.email "
+        "(git config --global user.name ...)";
+  }
+  return GitSignature(sig);
+}
+
+std::string DefaultMessage(const GitCommitOptions& o, const std::string& prefix, const ChangeSet& c) {
+  std::map<std::string, std::array<int, 3>> per_folder;
+  auto folder = [](const std::string& path) {
+    const size_t slash = path.find('/');
+    return slash == std::string::npos ? std::string(".") : path.substr(0, slash + 1);
+  };
+  for (const auto& p : c.added) ++per_folder[folder(p)][0];
+  for (const auto& p : c.changed) ++per_folder[folder(p)][1];
+  for (const auto& p : c.removed) ++per_folder[folder(p)][2];
+  std::string text = fmt::format("lgtmgen: render fleet {}\n\nFrom {} (git blob {}) into {}:\n", o.fleet, o.spec_label,
+                                 GitBlobId(o.spec_text), prefix.empty() ? "the repository root" : prefix + "/");
+  for (const auto& [name, n] : per_folder) {
+    std::vector<std::string> parts;
+    if (n[0] > 0) parts.push_back(fmt::format("{} added", n[0]));
+    if (n[1] > 0) parts.push_back(fmt::format("{} changed", n[1]));
+    if (n[2] > 0) parts.push_back(fmt::format("{} removed", n[2]));
+    text += fmt::format("  {:<14} {}\n", name, fmt::join(parts, ", "));
+  }
+  return text;
+}
+
+class Committer {
+ public:
+  Committer(const OutputTree& tree, const std::string& dir, const GitCommitOptions& o, FileSystem& fs)
+      : tree_(tree), dir_(dir), o_(o), fs_(fs) {}
+
+  GitCommitResult Run() {
+    EnsureGitLibrary();
+    files_ = tree_.Files();
+    files_[kManifestPath] = ManifestText(tree_);
+    Located at = Locate(dir_, o_.initial_branch);
+    git_repository* repo = at.repo.get();
+    result_.initialized = at.initialized;
+    result_.repository = at.workdir;
+    prefix_ = at.prefix;
+
+    const std::string head_ref = HeadBranchRef(repo);
+    const std::string ref = o_.branch.empty() ? head_ref : "refs/heads/" + o_.branch;
+    if (!o_.branch.empty() && ref == head_ref) {
+      return Refuse(fmt::format("--branch {} is the checked-out branch; render without --branch to commit to it",
+                                o_.branch));
+    }
+    result_.branch = ref.substr(std::string("refs/heads/").size());
+    GitCommit base = CommitAt(repo, ref);
+    if (!base && !o_.branch.empty()) base = CommitAt(repo, head_ref);  // a new branch starts at HEAD
+    git_tree* base_tree = nullptr;
+    if (base) Check(git_commit_tree(&base_tree, base.get()), "cannot read the base commit's tree");
+    GitTree owned_base_tree(base_tree);
+
+    const std::map<std::string, std::string> owned = PreviousOwned(repo, base_tree);
+    if (o_.branch.empty()) {
+      if (std::string edited = HandEdited(owned); !edited.empty() && !o_.force) return Refuse(edited);
+    }
+    std::string refusal;
+    GitSignature signature = Signature(repo, o_.author, &refusal);
+    if (!refusal.empty()) return Refuse(refusal);
+
+    const git_oid tree_oid = BuildTree(repo, base_tree, owned);
+    if (base_tree != nullptr && git_oid_equal(&tree_oid, git_tree_id(base_tree))) {
+      return o_.branch.empty() ? WriteDisk() : result_;  // nothing to commit
+    }
+    if (o_.branch.empty()) {
+      GitCommitResult written = WriteDisk();
+      if (!written.refusal.empty()) return written;
+    }
+    MakeCommit(repo, ref, base.get(), tree_oid, signature.get());
+    if (o_.branch.empty()) SyncIndex(repo);
+    return result_;
+  }
+
+ private:
+  GitCommitResult Refuse(std::string why) {
+    result_.refusal = std::move(why);
+    return result_;
+  }
+
+  std::string RepoPath(const std::string& path) const { return prefix_.empty() ? path : prefix_ + "/" + path; }
+
+  // Files lgtmgen wrote last time (path → blob id), from DIR's manifest or,
+  // for --branch, from the manifest committed on the base.
+  std::map<std::string, std::string> PreviousOwned(git_repository* repo, git_tree* base_tree) const {
+    std::optional<std::string> text;
+    if (o_.branch.empty()) text = fs_.Read(JoinPath(dir_, kManifestPath));
+    if (!text) {
+      if (auto committed = ReadFromTree(repo, base_tree, RepoPath(kManifestPath))) text = committed->second;
+    }
+    return text ? ReadManifest(*text) : std::map<std::string, std::string>{};
+  }
+
+  // Owned files whose content on disk is not what lgtmgen last wrote.
+  std::string HandEdited(const std::map<std::string, std::string>& owned) const {
+    std::vector<std::string> edited;
+    for (const auto& [path, id] : owned) {
+      if (id.empty()) continue;
+      const std::optional<std::string> content = fs_.Read(JoinPath(dir_, path));
+      if (content && GitBlobId(*content) != id) edited.push_back(path);
+    }
+    if (edited.empty()) return {};
+    return fmt::format(
+        "files lgtmgen owns were edited by hand since it wrote them: {}\n  hint: move the change into the fleet "
+        "spec, or pass --force to overwrite the edits",
+        fmt::join(edited, ", "));
+  }
+
+  // The tree of the base commit with lgtmgen's files replaced: its current
+  // files added or updated, the ones it no longer generates removed.
+  git_oid BuildTree(git_repository* repo, git_tree* base_tree, const std::map<std::string, std::string>& owned) {
+    git_index* raw = nullptr;
+    Check(git_index_new(&raw), "cannot create an index");
+    GitIndex index(raw);
+    if (base_tree != nullptr) Check(git_index_read_tree(raw, base_tree), "cannot read the base tree");
+    for (const auto& [path, content] : files_) {
+      git_index_entry entry{};
+      entry.mode = IsScript(content) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+      const std::string repo_path = RepoPath(path);
+      entry.path = repo_path.c_str();
+      Check(git_blob_create_from_buffer(&entry.id, repo, content.data(), content.size()), "cannot write " + path);
+      const auto before = ReadFromTree(repo, base_tree, repo_path);
+      if (!before) result_.changes.added.push_back(path);
+      else if (!git_oid_equal(&before->first, &entry.id)) result_.changes.changed.push_back(path);
+      else ++result_.changes.unchanged;
+      Check(git_index_add(raw, &entry), "cannot stage " + path);
+    }
+    for (const auto& [path, _] : owned) {
+      if (files_.count(path) != 0) continue;
+      if (git_index_get_bypath(raw, RepoPath(path).c_str(), 0) == nullptr) continue;
+      Check(git_index_remove(raw, RepoPath(path).c_str(), 0), "cannot unstage " + path);
+      result_.changes.removed.push_back(path);
+      removed_.push_back(path);
+    }
+    git_oid oid;
+    Check(git_index_write_tree_to(&oid, raw, repo), "cannot write the tree");
+    return oid;
+  }
+
+  GitCommitResult WriteDisk() {
+    const CommitResult written = Commit(tree_, dir_, CommitMode::kWrite, o_.force, fs_);
+    if (!written.refusal.empty()) return Refuse(written.refusal);
+    return result_;
+  }
+
+  void MakeCommit(git_repository* repo, const std::string& ref, git_commit* parent, const git_oid& tree_oid,
+                  const git_signature* signature) {
+    git_tree* tree = nullptr;
+    Check(git_tree_lookup(&tree, repo, &tree_oid), "cannot read the new tree");
+    GitTree owned_tree(tree);
+    const std::string message =
+        o_.message.empty() ? DefaultMessage(o_, prefix_, result_.changes) : o_.message + "\n";
+    const git_commit* parents[] = {parent};
+    git_oid commit_oid;
+    Check(git_commit_create(&commit_oid, repo, ref.c_str(), signature, signature, "UTF-8", message.c_str(), tree,
+                            parent != nullptr ? 1 : 0, parents),
+          "cannot commit");
+    result_.commit_id = Hex(commit_oid);
+  }
+
+  // The checked-out index matches the commit for lgtmgen's files, so that
+  // `git status` is clean; other staged changes stay staged.
+  void SyncIndex(git_repository* repo) {
+    git_index* raw = nullptr;
+    Check(git_repository_index(&raw, repo), "cannot open the index");
+    GitIndex index(raw);
+    for (const auto& [path, _] : files_) Check(git_index_add_bypath(raw, RepoPath(path).c_str()), "cannot stage " + path);
+    for (const auto& path : removed_) git_index_remove_bypath(raw, RepoPath(path).c_str());
+    Check(git_index_write(raw), "cannot write the index");
+  }
+
+  const OutputTree& tree_;
+  const std::string& dir_;
+  const GitCommitOptions& o_;
+  FileSystem& fs_;
+  std::map<std::string, std::string> files_;
+  std::string prefix_;
+  std::vector<std::string> removed_;
+  GitCommitResult result_;
+};
+
+}  // namespace
+
+std::optional<GitIdentity> ParseIdentity(const std::string& text) {
+  static const std::regex kIdentity(R"(^\s*([^<>]*[^<>\s])\s*<([^<>\s]+@[^<>\s]+)>\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kIdentity)) return std::nullopt;
+  return GitIdentity{m[1], m[2]};
+}
+
+GitCommitResult CommitToGit(const OutputTree& tree, const std::string& dir, const GitCommitOptions& options,
+                            FileSystem& fs) {
+  return Committer(tree, dir, options, fs).Run();
+}
+
+}  // namespace lgtmgen::out

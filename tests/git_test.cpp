@@ -1,0 +1,194 @@
+// render --commit, --branch, --push and diff, against real repositories made
+// in temporary folders, inspected with the git CLI (installed on the CI
+// machine; these tests are skipped without it).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace lgtmgen;
+using test::RunCli;
+using test::Shell;
+
+namespace {
+
+struct Sandbox {
+  Sandbox() : root(fs::temp_directory_path() / ("lgtmgen-git-" + std::to_string(::rand()))) {
+    fs::remove_all(root);
+    fs::create_directories(root / "home");
+    spec = (root / "lgtm.yaml").string();
+    std::ofstream(spec) << *test::ReadFile(test::SourcePath("presets/minimal.yaml"));
+  }
+  ~Sandbox() { fs::remove_all(root); }
+
+  // A HOME without Git config, so identity comes only from what a test gives.
+  std::string Env() const {
+    return "HOME='" + (root / "home").string() + "' XDG_CONFIG_HOME='" + (root / "home").string() +
+           "' GIT_CONFIG_NOSYSTEM=1 ";
+  }
+  test::CliResult Lgtmgen(const std::string& args) const { return RunCli(args, root.string(), Env()); }
+  std::string Git(const std::string& args, const std::string& dir = "repo") const {
+    return Shell(Env() + "git -C '" + (root / dir).string() + "' " + args);
+  }
+  void EditSpec(const std::string& from, const std::string& to) const {
+    std::string text = *test::ReadFile(spec);
+    text.replace(text.find(from), from.size(), to);
+    std::ofstream(spec) << text;
+  }
+
+  fs::path root;
+  std::string spec;
+};
+
+const std::string kAuthor = "--author 'Ops Bot <ops@example.com>'";
+
+// The working tree of a checkout: every file but those under .git/.
+std::map<std::string, std::string> WorkTree(const fs::path& dir) {
+  std::map<std::string, std::string> files = test::ReadTree(dir.string());
+  for (auto it = files.begin(); it != files.end();) {
+    it = it->first.rfind(".git/", 0) == 0 ? files.erase(it) : std::next(it);
+  }
+  return files;
+}
+
+bool HaveGit() { return !Shell("git --version").empty(); }
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("render --commit: first commit, no-op, a change, and hand edits", "[git]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  test::CliResult first = s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor);
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out.find("created a Git repository") != std::string::npos);
+  CHECK(s.Git("rev-list --count HEAD") == "1\n");
+  CHECK(s.Git("symbolic-ref --short HEAD") == "main\n");  // gitops.targetRevision
+  CHECK(s.Git("status --porcelain").empty());
+  // The commit's tree is exactly the rendered files.
+  std::vector<std::string> tracked = Lines(s.Git("ls-files"));
+  std::vector<std::string> listed = Lines(s.Lgtmgen("render lgtm.yaml -o repo --list-files").out);
+  std::sort(listed.begin(), listed.end());
+  CHECK(tracked == listed);
+  CHECK(s.Git("log -1 --format=%an/%ae") == "Ops Bot/ops@example.com\n");
+  CHECK(s.Git("log -1 --format=%B").find("git blob") != std::string::npos);
+  CHECK(s.Git("ls-files -s bootstrap/all.sh").rfind("100755", 0) == 0);
+
+  const test::CliResult again = s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("nothing to commit") != std::string::npos);
+  CHECK(s.Git("rev-list --count HEAD") == "1\n");
+
+  s.EditSpec("agents: alloy ", "agents: none  ");
+  s.EditSpec("logs: 7d", "logs: 14d");
+  const test::CliResult change = s.Lgtmgen("render lgtm.yaml -o repo --commit -m 'Longer logs, no agent' " + kAuthor);
+  INFO(change.err);
+  REQUIRE(change.exit_code == 0);
+  CHECK(s.Git("log -1 --format=%s") == "Longer logs, no agent\n");
+  const std::vector<std::string> expected = {
+      "D\targocd/applicationsets/alloy.yaml",   "D\targocd/projects/agents.yaml",
+      "M\t.lgtmgen/manifest",                   "M\tclusters/lgtm-central/README.md",
+      "M\tclusters/lgtm-central/cluster.json",  "D\tclusters/lgtm-central/values/alloy.yaml",
+      "D\tcomponents/agents/alloy/values.yaml", "M\tcomponents/backends/loki/values.yaml",
+      "M\tlgtm.yaml",                           "M\tREADME.md"};
+  std::vector<std::string> changed = Lines(s.Git("diff --name-status HEAD~1 HEAD"));
+  std::vector<std::string> sorted_expected = expected;
+  std::sort(changed.begin(), changed.end());
+  std::sort(sorted_expected.begin(), sorted_expected.end());
+  CHECK(changed == sorted_expected);
+  CHECK(s.Git("status --porcelain").empty());
+
+  std::ofstream(s.root / "repo/argocd/root.yaml", std::ios::app) << "# tweak\n";
+  s.EditSpec("logs: 14d", "logs: 21d");
+  const test::CliResult blocked = s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor);
+  CHECK(blocked.exit_code == 2);
+  CHECK(blocked.err.find("edited by hand since it wrote them: argocd/root.yaml") != std::string::npos);
+  CHECK(s.Git("rev-list --count HEAD") == "2\n");
+  const test::CliResult forced = s.Lgtmgen("render lgtm.yaml -o repo --commit --force " + kAuthor);
+  CHECK(forced.exit_code == 0);
+  CHECK(s.Git("status --porcelain").empty());
+}
+
+TEST_CASE("render --commit needs an identity and says how to give one", "[git]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  const test::CliResult r = s.Lgtmgen("render lgtm.yaml -o repo --commit");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no author identity") != std::string::npos);
+  CHECK(s.Lgtmgen("render lgtm.yaml -o repo --commit --author nobody").exit_code == 2);
+  CHECK(s.Lgtmgen("render lgtm.yaml -o repo -m 'no commit flag'").exit_code == 2);
+}
+
+TEST_CASE("--branch commits for review without touching the checkout, and --push updates a bare remote", "[git]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  REQUIRE(s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor).exit_code == 0);
+  Shell("git init -q --bare '" + (s.root / "remote.git").string() + "'");
+  s.Git("remote add origin '" + (s.root / "remote.git").string() + "'");
+  const std::string head = s.Git("rev-parse HEAD");
+  const auto before = WorkTree(s.root / "repo");
+
+  s.EditSpec("metrics: 7d", "metrics: 30d");
+  const test::CliResult r = s.Lgtmgen("render lgtm.yaml -o repo --commit --branch review/retention --push " + kAuthor);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(s.Git("rev-parse HEAD") == head);
+  CHECK(s.Git("symbolic-ref --short HEAD") == "main\n");
+  CHECK(WorkTree(s.root / "repo") == before);
+  CHECK(s.Git("diff --name-only main review/retention") ==
+        ".lgtmgen/manifest\ncomponents/backends/mimir-distributed/values.yaml\nlgtm.yaml\n");
+  CHECK(s.Git("rev-parse review/retention", "remote.git") == s.Git("rev-parse review/retention"));
+
+  CHECK(s.Lgtmgen("render lgtm.yaml -o repo --commit --push " + kAuthor).exit_code == 0);
+  CHECK(s.Git("rev-parse main", "remote.git") == s.Git("rev-parse main"));
+  CHECK(s.Lgtmgen("render lgtm.yaml -o repo --commit --branch main " + kAuthor).exit_code == 2);
+}
+
+TEST_CASE("render --commit into a sub-folder of a larger repository stages only lgtmgen's files", "[git]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  fs::create_directories(s.root / "repo");
+  Shell("git init -q -b trunk '" + (s.root / "repo").string() + "'");
+  std::ofstream(s.root / "repo/app.txt") << "the application\n";
+  s.Git("add app.txt");
+  s.Git("-c user.name=Dev -c user.email=dev@example.com commit -q -m app");
+  std::ofstream(s.root / "repo/app.txt", std::ios::app) << "staged, not ours\n";
+  s.Git("add app.txt");
+  s.EditSpec("  targetRevision: main", "  targetRevision: trunk\n  path: deploy/observability");
+
+  const test::CliResult r = s.Lgtmgen("render lgtm.yaml -o repo/deploy/observability --commit " + kAuthor);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string files = s.Git("show --name-only --format= HEAD");
+  CHECK(files.find("deploy/observability/argocd/root.yaml") != std::string::npos);
+  CHECK(files.find("app.txt") == std::string::npos);
+  CHECK(s.Git("status --porcelain") == "M  app.txt\n");  // the user's staged change is still staged, and only it
+  CHECK(s.Git("log -1 --format=%B").find("into deploy/observability/") != std::string::npos);
+}
+
+TEST_CASE("diff prints what render would change, golden-tested", "[git][golden]") {
+  Sandbox s;
+  REQUIRE(s.Lgtmgen("render lgtm.yaml -o repo").exit_code == 0);
+  CHECK(s.Lgtmgen("diff lgtm.yaml -o repo").exit_code == 0);
+  s.EditSpec("agents: alloy ", "agents: none  ");
+  s.EditSpec("logs: 7d", "logs: 14d");
+  const test::CliResult r = s.Lgtmgen("diff lgtm.yaml -o repo --color never");
+  CHECK(r.exit_code == 1);
+  const std::string golden = test::SourcePath("golden/diff/minimal-no-agents.diff");
+  if (test::UpdatingGoldens()) std::ofstream(golden, std::ios::binary) << r.out;
+  INFO(test::UnifiedDiff("minimal-no-agents.diff", test::ReadFile(golden).value_or(""), r.out));
+  CHECK(r.out == test::ReadFile(golden).value_or(""));
+  const test::CliResult colored = s.Lgtmgen("diff lgtm.yaml -o repo --color always");
+  CHECK(colored.out.find("\033[32m+") != std::string::npos);
+}

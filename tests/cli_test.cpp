@@ -101,7 +101,7 @@ TEST_CASE("presets init writes a spec that renders, and never overwrites", "[cli
   fs::remove_all(dir);
 }
 
-TEST_CASE("--templates overrides the built-in templates, and a broken one is a clear error", "[cli]") {
+TEST_CASE("the templates option overrides the built-in templates, and a broken one is a clear error", "[cli]") {
   const fs::path dir = fs::temp_directory_path() / ("lgtmgen-tpl-" + std::to_string(::rand()));
   fs::create_directories(dir / "clusters");
   std::ofstream(dir / "clusters" / "empty-values.yaml") << "@@header@@\n# custom @@chart@@ for @@cluster@@\n{}\n";

@@ -130,7 +130,7 @@ TEST_CASE("render --commit needs an identity and says how to give one", "[git]")
   CHECK(s.Lgtmgen("render lgtm.yaml -o repo -m 'no commit flag'").exit_code == 2);
 }
 
-TEST_CASE("--branch commits for review without touching the checkout, and --push updates a bare remote", "[git]") {
+TEST_CASE("a review branch commit leaves the checkout alone without touching the checkout, and --push updates a bare remote", "[git]") {
   if (!HaveGit()) return;
   Sandbox s;
   REQUIRE(s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor).exit_code == 0);

@@ -17,10 +17,20 @@ render::Vars RepoVars(const model::Model& model) {
           {"facts_glob", naming::RepoPath(model.gitops.path, "clusters/*/cluster.json")}};
 }
 
+// The post-selector block of an ApplicationSet generator.
+std::string SelectorBlock(const std::vector<Selector>& selectors) {
+  std::string out = "matchExpressions:\n";
+  for (const Selector& s : selectors) {
+    out += fmt::format("  - key: {}\n    operator: {}\n    values:\n", s.key, s.op);
+    for (const std::string& v : s.values) out += fmt::format("      - {}\n", v);
+  }
+  return out;
+}
+
 std::string CentralDestinations(const model::Model& model) {
   std::set<std::string> namespaces;
   for (const HelmComponent& c : HelmComponents(model)) {
-    if (c.selector == "role" && c.selector_value == "central") namespaces.insert(c.ns);
+    if (c.central) namespaces.insert(c.ns);
   }
   std::string out;
   for (const std::string& ns : namespaces) {
@@ -41,17 +51,16 @@ void EmitHelmApplicationSet(const model::Model& model, const HelmComponent& c, o
                             diag::Diagnostics& diags) {
   render::Vars vars = RepoVars(model);
   vars["component"] = c.name;
-  vars["selector_key"] = c.selector;
-  vars["selector_value"] = c.selector_value;
+  vars["selector"] = SelectorBlock(c.selectors);
   vars["wave"] = std::to_string(c.wave);
-  vars["project"] = c.selector == "role" && c.selector_value == "central" ? "central" : "agents";
+  vars["project"] = c.central ? "central" : "agents";
   vars["chart_repo"] = model.catalog.Chart(c.chart).repo;
   vars["chart"] = c.chart;
   vars["chart_version"] = model.catalog.Chart(c.chart).version;
   vars["release"] = c.release;
-  vars["default_values"] = naming::RepoPath(model.gitops.path, naming::ComponentValues(c.area, c.chart));
+  vars["default_values"] = naming::RepoPath(model.gitops.path, naming::ComponentValues(c.area, c.values_name));
   vars["cluster_values"] =
-      naming::RepoPath(model.gitops.path, "clusters/{{.name}}/values/" + c.chart + ".yaml");
+      naming::RepoPath(model.gitops.path, "clusters/{{.name}}/values/" + c.values_name + ".yaml");
   vars["namespace"] = c.ns;
   vars["server_side_apply"] = render::Flag(c.server_side_apply);
   PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile(c.name), "argocd/helm-applicationset.yaml",
@@ -70,13 +79,18 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
               {{"central", model.Central().name},
                {"source_repos", SourceRepos(model)},
                {"destinations", CentralDestinations(model)}});
-  bool fleet = false;
+  std::set<std::string> agent_namespaces;
   for (const HelmComponent& c : HelmComponents(model)) {
-    fleet = fleet || !(c.selector == "role" && c.selector_value == "central");
+    if (!c.central) agent_namespaces.insert(c.ns);
   }
-  if (fleet) {
+  for (const KustomizeComponent& k : KustomizeComponents(model)) {
+    if (!k.to_central) agent_namespaces.insert(k.ns);
+  }
+  if (!agent_namespaces.empty()) {
+    std::string destinations;
+    for (const std::string& ns : agent_namespaces) destinations += fmt::format("- name: \"*\"\n  namespace: {}\n", ns);
     PutTemplate(tree, diags, "argocd", "argocd/projects/agents.yaml", "argocd/project-agents.yaml", model,
-                {{"source_repos", SourceRepos(model)}});
+                {{"source_repos", SourceRepos(model)}, {"destinations", destinations}});
   }
   for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);
 
@@ -85,8 +99,9 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     vars["name"] = k.name;
     vars["selection"] = k.description;
     vars["path"] = naming::RepoPath(model.gitops.path, k.path);
-    vars["match_central"] = render::Flag(k.central_only);
-    vars["central"] = model.Central().name;
+    vars["selector"] = SelectorBlock(k.selectors);
+    vars["destination"] = k.to_central ? model.Central().name : "'{{.name}}'";
+    vars["project"] = k.to_central ? "central" : "agents";
     vars["namespace"] = k.ns;
     vars["wave"] = std::to_string(k.wave);
     vars["needs_crds"] = render::Flag(k.needs_crds);

@@ -34,6 +34,7 @@ std::string ClusterFactsJson(const model::Model& model, const model::Cluster& c)
   facts["tenantSlug"] = c.tenant.empty() ? "" : naming::TenantSlug(c.tenant);
   facts["environment"] = c.environment;
   facts["agentScenario"] = c.agents;
+  facts["logShipper"] = Fact(model, c, "logShipper");
   facts["mesh"] = model.mesh.type;
   facts["server"] = ApiServerForArgoCd(model, c);
   return facts.dump(2) + "\n";
@@ -56,11 +57,11 @@ void EmitClusterFacts(const model::Model& model, out::OutputTree& tree, diag::Di
     for (const HelmComponent& comp : ComponentsOn(model, c)) {
       components += fmt::format("| {} | `{}` {} | {} | [values](values/{}.yaml) |\n",
                                 naming::ApplicationName(c.name, comp.name), comp.chart,
-                                model.catalog.Chart(comp.chart).version, comp.ns, comp.chart);
+                                model.catalog.Chart(comp.chart).version, comp.ns, comp.values_name);
       // Cluster-specific values of charts that have none are still emitted:
       // every file an Application references exists (no ignoreMissingValueFiles).
-      if (comp.chart != "alloy") {
-        PutTemplate(tree, diags, "clusters", naming::ClusterValues(c.name, comp.chart),
+      if (!comp.per_cluster_values) {
+        PutTemplate(tree, diags, "clusters", naming::ClusterValues(c.name, comp.values_name),
                     "clusters/empty-values.yaml", model, {{"chart", comp.chart}, {"cluster", c.name}});
       }
     }

@@ -1,8 +1,114 @@
 #include "emit/components.h"
 
+#include <map>
+
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
+namespace {
+
+Selector Is(const std::string& key, std::vector<std::string> values) { return {key, "In", std::move(values)}; }
+
+}  // namespace
+
+// Constant work: it reads the fleet-wide sets the model gathered at build
+// time, never the clusters, so calling it once per cluster stays linear.
+std::vector<HelmComponent> HelmComponents(const model::Model& model) {
+  const std::vector<Selector> central = {Is("role", {"central"})};
+  std::vector<HelmComponent> out;
+  auto add = [&](HelmComponent c) {
+    if (c.values_name.empty()) c.values_name = c.chart;
+    out.push_back(std::move(c));
+  };
+  if (SelfSignedTls(model)) {
+    add({"cert-manager", "cert-manager", "cert-manager", "", "cert-manager", "cert-manager", central, kWaveCrds, true,
+         false, true});
+  }
+  if (model.backends.storage.type == "s3" && model.backends.storage.provider == "minio") {
+    add({"minio", "minio", "minio", "", "backends", "minio", central, kWaveStorage, false, false, true});
+  }
+  add({"mimir", "mimir-distributed", "mimir", "", "backends", "mimir", central, kWaveBackends, true, false, true});
+  add({"loki", "loki", "loki", "", "backends", "loki", central, kWaveBackends, false, false, true});
+  add({"tempo", "tempo-distributed", "tempo", "", "backends", "tempo", central, kWaveBackends, false, false, true});
+  add({"grafana", "grafana", "grafana", "", "grafana", kGrafanaNamespace, central, kWaveApps, false, false, true});
+
+  const auto& used = model.scenarios_in_use;
+  if (used.count("prometheus-vector") != 0 || used.count("otel") != 0) {
+    // The Prometheus Operator's CRDs exceed client-side apply's annotation limit.
+    add({"prometheus", "kube-prometheus-stack", "kube-prometheus-stack", "", "agents", "monitoring",
+         {Is("agentScenario", {"prometheus-vector", "otel"})}, kWaveAgents, true, true, false});
+  }
+  if (used.count("prometheus-vector") != 0) {
+    if (model.log_shippers_in_use.count("vector") != 0) {
+      add({"vector", "vector", "vector", "", "agents", "logging", {Is("logShipper", {"vector"})}, kWaveAgents, false,
+           true, false});
+    }
+    if (model.log_shippers_in_use.count("fluent-bit") != 0) {
+      add({"fluent-bit", "fluent-bit", "fluent-bit", "", "agents", "logging", {Is("logShipper", {"fluent-bit"})},
+           kWaveAgents, false, true, false});
+    }
+    add({"alloy-traces", "alloy", "alloy-traces", "alloy-traces", "agents", "tracing",
+         {Is("agentScenario", {"prometheus-vector"})}, kWaveAgents, false, true, false});
+  }
+  if (used.count("alloy") != 0) {
+    add({"alloy", "alloy", "alloy", "", "agents", "alloy", {Is("agentScenario", {"alloy"})}, kWaveAgents, false, true,
+         false});
+  }
+  if (used.count("otel") != 0) {
+    add({"otel-operator", "opentelemetry-operator", "opentelemetry-operator", "", "agents", kOtelNamespace,
+         {Is("agentScenario", {"otel"})}, kWaveCrds, true, false, false});
+  }
+  return out;
+}
+
+std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
+  const std::vector<Selector> central = {Is("role", {"central"})};
+  std::vector<KustomizeComponent> out;
+  out.push_back({"datasources", "cluster that ships telemetry: its tenant's Grafana datasources",
+                 "tenants/{{.tenantSlug}}", {{"role", "NotIn", {"control"}}}, true, kGrafanaNamespace, kWaveApps,
+                 false});
+  if (model.backends.federation) {
+    out.push_back({"datasources-all", "central cluster: the federated (all tenants) Grafana datasources",
+                   std::string("tenants/") + naming::kAllTenantsSlug, central, true, kGrafanaNamespace, kWaveApps,
+                   false});
+  }
+  if (GrafanaExposed(model) && (model.grafana.expose == "gateway" || SelfSignedTls(model))) {
+    out.push_back({"grafana-expose", "central cluster: Grafana's Gateway or certificate for " + model.grafana.host,
+                   kGrafanaExposurePath, central, true, kGrafanaNamespace, kWaveApps, SelfSignedTls(model)});
+  }
+  if (model.scenarios_in_use.count("otel") != 0) {
+    out.push_back({"otel-collectors", "cluster of the otel scenario: its OpenTelemetry collectors",
+                   "clusters/{{.name}}/otel-collectors", {Is("agentScenario", {"otel"})}, false, kOtelNamespace,
+                   kWaveAgents, true});
+  }
+  return out;
+}
+
+std::string Fact(const model::Model& model, const model::Cluster& cluster, const std::string& key) {
+  if (key == "role") return cluster.role;
+  if (key == "agentScenario") return cluster.agents;
+  if (key == "logShipper") return cluster.agents == "prometheus-vector" ? cluster.log_shipper : "";
+  if (key == "mesh") return model.mesh.type;
+  return {};
+}
+
+bool Selects(const model::Model& model, const model::Cluster& cluster, const std::vector<Selector>& selectors) {
+  for (const Selector& s : selectors) {
+    const std::string value = Fact(model, cluster, s.key);
+    bool in = false;
+    for (const std::string& v : s.values) in = in || v == value;
+    if (in != (s.op == "In")) return false;
+  }
+  return true;
+}
+
+std::vector<HelmComponent> ComponentsOn(const model::Model& model, const model::Cluster& cluster) {
+  std::vector<HelmComponent> out;
+  for (const HelmComponent& c : HelmComponents(model)) {
+    if (Selects(model, cluster, c.selectors)) out.push_back(c);
+  }
+  return out;
+}
 
 std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& c) {
   if (c.name == model.gitops.argocd_cluster) return "https://kubernetes.default.svc";
@@ -13,57 +119,5 @@ std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& 
 bool GrafanaExposed(const model::Model& model) { return !model.grafana.host.empty(); }
 
 bool SelfSignedTls(const model::Model& model) { return GrafanaExposed(model) && model.grafana.tls == "self-signed"; }
-
-std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
-  std::vector<KustomizeComponent> out;
-  out.push_back({"datasources", "cluster that ships telemetry: its tenant's Grafana datasources",
-                 "tenants/{{.tenantSlug}}", false, kGrafanaNamespace, kWaveApps, false});
-  if (model.backends.federation) {
-    out.push_back({"datasources-all", "central cluster: the federated (all tenants) Grafana datasources",
-                   std::string("tenants/") + naming::kAllTenantsSlug, true, kGrafanaNamespace, kWaveApps, false});
-  }
-  if (GrafanaExposed(model) && (model.grafana.expose == "gateway" || SelfSignedTls(model))) {
-    out.push_back({"grafana-expose", "central cluster: Grafana's Gateway or certificate for " + model.grafana.host,
-                   kGrafanaExposurePath, true, kGrafanaNamespace, kWaveApps, SelfSignedTls(model)});
-  }
-  return out;
-}
-
-std::vector<HelmComponent> HelmComponents(const model::Model& model) {
-  std::vector<HelmComponent> out;
-  if (SelfSignedTls(model)) {
-    out.push_back({"cert-manager", "cert-manager", "cert-manager", "cert-manager", "cert-manager", "role", "central",
-                   kWaveCrds, true});
-  }
-  if (model.backends.storage.type == "s3" && model.backends.storage.provider == "minio") {
-    out.push_back({"minio", "minio", "minio", "backends", "minio", "role", "central", kWaveStorage, false});
-  }
-  // mimir-distributed pulls CRDs and large objects: server-side apply.
-  out.push_back({"mimir", "mimir-distributed", "mimir", "backends", "mimir", "role", "central", kWaveBackends, true});
-  out.push_back({"loki", "loki", "loki", "backends", "loki", "role", "central", kWaveBackends, false});
-  out.push_back({"tempo", "tempo-distributed", "tempo", "backends", "tempo", "role", "central", kWaveBackends, false});
-  out.push_back({"grafana", "grafana", "grafana", "grafana", kGrafanaNamespace, "role", "central", kWaveApps, false});
-  bool alloy = false;
-  for (const model::Cluster& c : model.clusters) alloy = alloy || c.agents == "alloy";
-  if (alloy) {
-    out.push_back({"alloy", "alloy", "alloy", "agents", "alloy", "agentScenario", "alloy", kWaveAgents, false});
-  }
-  return out;
-}
-
-std::string Fact(const model::Model& model, const model::Cluster& cluster, const std::string& key) {
-  if (key == "role") return cluster.role;
-  if (key == "agentScenario") return cluster.agents;
-  if (key == "mesh") return model.mesh.type;
-  return {};
-}
-
-std::vector<HelmComponent> ComponentsOn(const model::Model& model, const model::Cluster& cluster) {
-  std::vector<HelmComponent> out;
-  for (HelmComponent& c : HelmComponents(model)) {
-    if (Fact(model, cluster, c.selector) == c.selector_value) out.push_back(std::move(c));
-  }
-  return out;
-}
 
 }  // namespace lgtmgen::emit

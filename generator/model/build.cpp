@@ -206,6 +206,8 @@ class Builder {
         central_seen = true;
         m.central_index = i;
       }
+      m.scenarios_in_use.insert(c.agents);
+      if (c.agents == "prometheus-vector") m.log_shippers_in_use.insert(c.log_shipper);
       m.clusters.push_back(std::move(c));
     }
     if (!central_seen) {

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,10 @@ struct Model {
   Alerting alerting;
   std::vector<Cluster> clusters;
   size_t central_index = 0;  ///< index of the one central cluster in clusters
+  /// What the clusters use, gathered once (agent scenarios, log shippers), so
+  /// per-cluster emitters never scan the fleet again.
+  std::set<std::string> scenarios_in_use;
+  std::set<std::string> log_shippers_in_use;
 
   [[nodiscard]] const Cluster& Central() const { return clusters[central_index]; }
   [[nodiscard]] const Cluster& ArgoCdCluster() const;

@@ -12,8 +12,8 @@ failed=0
 for dir in golden/presets/* golden/*/expected; do
   [[ -f ${dir}/lgtm.yaml ]] || continue
   spec=${dir}/lgtm.yaml
-  repo_url=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["gitops"]["repoURL"])' "${spec}")
-  path=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["gitops"].get("path", "."))' "${spec}")
+  repo_url=$(/usr/bin/python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["gitops"]["repoURL"])' "${spec}")
+  path=$(/usr/bin/python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["gitops"].get("path", "."))' "${spec}")
   root="${scratch}/$(echo "${dir}" | tr '/' '_')"
   mkdir -p "${root}/${path}"
   cp -r "${dir}/." "${root}/${path}/"

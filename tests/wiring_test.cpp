@@ -193,23 +193,74 @@ TEST_CASE("every datasource sends the tenant of a cluster, and links stay within
 }
 
 TEST_CASE("agents send every signal with the cluster's tenant and cluster label", "[wiring]") {
+  int checked = 0;
   for (const Rendered& r : AllRenders()) {
     const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
     const std::string label = spec["telemetry"] ? spec["telemetry"]["clusterLabel"].as<std::string>("cluster") : "cluster";
     for (const auto& c : spec["clusters"]) {
       const std::string name = c["name"].as<std::string>();
       const std::string tenant = c["tenant"] ? c["tenant"].as<std::string>() : name;
-      const std::string path = "clusters/" + name + "/values/alloy.yaml";
-      if (r.files.count(path) == 0) continue;
-      const std::string config = YAML::Load(r.files.at(path))["alloy"]["configMap"]["content"].as<std::string>();
-      INFO(r.name << ": " << path);
-      // Metrics and traces: the header; logs: tenant_id.
-      CHECK(config.find("\"X-Scope-OrgID\" = \"" + tenant + "\"") != std::string::npos);
-      CHECK(config.find("tenant_id = \"" + tenant + "\"") != std::string::npos);
-      // Metrics and logs: external label; traces: resource attribute.
-      CHECK(config.find("\"" + label + "\" = \"" + name + "\"") != std::string::npos);
-      CHECK(config.find("set(attributes[\"" + label + "\"], \"" + name + "\")") != std::string::npos);
-      CHECK(config.find("{{") == std::string::npos);  // the chart passes the config through tpl
+      const std::string values = "clusters/" + name + "/values/";
+      auto has = [&](const std::string& path) { return r.files.count(path) == 1; };
+      INFO(r.name << ": cluster " << name);
+      if (has(values + "alloy.yaml")) {  // alloy: all three signals from one config
+        const std::string config = YAML::Load(r.files.at(values + "alloy.yaml"))["alloy"]["configMap"]["content"].as<std::string>();
+        CHECK(config.find("\"X-Scope-OrgID\" = \"" + tenant + "\"") != std::string::npos);  // metrics, traces
+        CHECK(config.find("tenant_id = \"" + tenant + "\"") != std::string::npos);          // logs
+        CHECK(config.find("\"" + label + "\" = \"" + name + "\"") != std::string::npos);   // metrics, logs
+        CHECK(config.find("set(attributes[\"" + label + "\"], \"" + name + "\")") != std::string::npos);  // traces
+        CHECK(config.find("{{") == std::string::npos);  // the chart passes the config through tpl
+        ++checked;
+      }
+      if (has(values + "kube-prometheus-stack.yaml")) {  // metrics: remote-write
+        const YAML::Node p = YAML::Load(r.files.at(values + "kube-prometheus-stack.yaml"))["prometheus"]["prometheusSpec"];
+        CHECK(p["externalLabels"][label].as<std::string>() == name);
+        CHECK(p["remoteWrite"][0]["headers"]["X-Scope-OrgID"].as<std::string>() == tenant);
+        CHECK(p["remoteWrite"][0]["url"].as<std::string>().find("/api/v1/push") != std::string::npos);
+        ++checked;
+      }
+      if (has(values + "vector.yaml")) {  // logs: Vector
+        const YAML::Node v = YAML::Load(r.files.at(values + "vector.yaml"))["customConfig"];
+        CHECK(v["sinks"]["loki"]["tenant_id"].as<std::string>() == tenant);
+        CHECK(v["sinks"]["loki"]["labels"][label]);
+        CHECK(v["transforms"]["add_labels"]["source"].as<std::string>().find("." + label + " = \"" + name + "\"") !=
+              std::string::npos);
+        ++checked;
+      }
+      if (has(values + "fluent-bit.yaml")) {  // logs: Fluent Bit
+        const std::string out = YAML::Load(r.files.at(values + "fluent-bit.yaml"))["config"]["outputs"].as<std::string>();
+        CHECK(out.find("Tenant_ID     " + tenant + "\n") != std::string::npos);
+        CHECK(out.find(label + "=" + name + ",") != std::string::npos);
+        ++checked;
+      }
+      if (has(values + "alloy-traces.yaml")) {  // traces: the Alloy gateway
+        const std::string config =
+            YAML::Load(r.files.at(values + "alloy-traces.yaml"))["alloy"]["configMap"]["content"].as<std::string>();
+        CHECK(config.find("\"X-Scope-OrgID\" = \"" + tenant + "\"") != std::string::npos);
+        CHECK(config.find("set(attributes[\"" + label + "\"], \"" + name + "\")") != std::string::npos);
+        CHECK(config.find("{{") == std::string::npos);
+        ++checked;
+      }
+      for (const char* collector : {"otel-node", "otel-gateway"}) {  // otel: every exporter, the resource attribute
+        const std::string path = "clusters/" + name + "/otel-collectors/" + collector + ".yaml";
+        if (!has(path)) continue;
+        const YAML::Node config = YAML::Load(r.files.at(path))["spec"]["config"];
+        int exporters = 0;
+        for (const auto& e : config["exporters"]) {
+          CHECK(e.second["headers"]["X-Scope-OrgID"].as<std::string>() == tenant);
+          ++exporters;
+        }
+        CHECK(exporters >= 2);
+        CHECK(config["processors"]["resource"]["attributes"][0]["key"].as<std::string>() == label);
+        CHECK(config["processors"]["resource"]["attributes"][0]["value"].as<std::string>() == name);
+        for (const auto& pipeline : config["service"]["pipelines"]) {
+          bool resource = false;
+          for (const auto& p : pipeline.second["processors"]) resource = resource || p.as<std::string>() == "resource";
+          CHECK(resource);
+        }
+        ++checked;
+      }
     }
   }
+  CHECK(checked >= 8);  // every scenario appears in some golden case
 }

@@ -1,35 +1,97 @@
-// components/agents/<scenario>/ and the per-cluster agent values: what ships
-// each cluster's metrics, logs and traces to the central stack under its
-// tenant, with the cluster label on every signal.
+// The telemetry agents of every cluster that runs them: the shared defaults of
+// each agent chart (components/agents/<name>/values.yaml) and, per cluster,
+// what names the cluster's tenant, label and endpoints
+// (clusters/<name>/values/<name>.yaml, clusters/<name>/otel-collectors/).
+// Endpoints come from the resolver, so each file holds final values.
 #include <fmt/format.h>
 
+#include <map>
+
+#include "emit/components.h"
 #include "emit/files.h"
 #include "endpoints/resolver.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
+namespace {
 
 using endpoints::Backend;
 using endpoints::Protocol;
 using endpoints::Resolve;
 
+// Every per-cluster variable an agent template may use.
+render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
+  const endpoints::Endpoint loki_push = Resolve(model, c, Backend::kLoki, Protocol::kLokiPush);
+  const endpoints::Endpoint loki_otlp = Resolve(model, c, Backend::kLoki, Protocol::kOtlpHttp);
+  return {{"cluster", c.name},
+          {"cluster_quoted", YamlQuote(c.name)},
+          {"cluster_json", "\"" + c.name + "\""},
+          {"tenant", c.tenant},
+          {"tenant_quoted", YamlQuote(c.tenant)},
+          {"cluster_label", model.cluster_label},
+          {"mimir_url", Resolve(model, c, Backend::kMimir, Protocol::kRemoteWrite).Url()},
+          {"mimir_otlp_url", Resolve(model, c, Backend::kMimir, Protocol::kOtlpHttp).Url()},
+          {"loki_url", loki_push.Url()},
+          {"loki_base_url", fmt::format("{}://{}:{}", loki_push.tls ? "https" : "http", loki_push.host, loki_push.port)},
+          {"loki_host", loki_push.host},
+          {"loki_port", std::to_string(loki_push.port)},
+          {"loki_tls", loki_push.tls ? "On" : "Off"},
+          {"loki_otlp_url", loki_otlp.Url() + "/v1/logs"},
+          {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()}};
+}
+
+// The variables each per-cluster template uses (the engine refuses others).
+const std::map<std::string, std::vector<std::string>>& TemplateVars() {
+  static const std::map<std::string, std::vector<std::string>> kVars = {
+      {"alloy", {"cluster", "tenant", "cluster_label", "mimir_url", "loki_url", "tempo_endpoint"}},
+      {"kube-prometheus-stack", {"cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_url"}},
+      {"vector", {"cluster", "cluster_json", "tenant", "tenant_quoted", "cluster_label", "loki_base_url"}},
+      {"fluent-bit", {"cluster", "tenant", "cluster_label", "loki_host", "loki_port", "loki_tls"}},
+      {"alloy-traces", {"cluster", "tenant", "cluster_label", "tempo_endpoint"}},
+      {"otel-node",
+       {"cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_otlp_url", "loki_otlp_url"}},
+      {"otel-gateway",
+       {"cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_otlp_url", "loki_otlp_url",
+        "tempo_endpoint"}},
+      {"otel-kustomization", {"cluster"}},
+  };
+  return kVars;
+}
+
+render::Vars Pick(const render::Vars& all, const std::string& name) {
+  render::Vars out;
+  for (const std::string& key : TemplateVars().at(name)) out[key] = all.at(key);
+  return out;
+}
+
+void EmitOtelCollectors(const model::Model& model, const model::Cluster& c, const render::Vars& vars,
+                        out::OutputTree& tree, diag::Diagnostics& diags) {
+  const std::string dir = naming::ClusterDir(c.name) + "/otel-collectors/";
+  PutTemplate(tree, diags, "agents", dir + "kustomization.yaml", "agents/otel-kustomization.yaml", model,
+              Pick(vars, "otel-kustomization"));
+  PutTemplate(tree, diags, "agents", dir + "rbac.yaml", "agents/otel-rbac.yaml", model, {});
+  PutTemplate(tree, diags, "agents", dir + "otel-node.yaml", "agents/otel-node.yaml", model, Pick(vars, "otel-node"));
+  PutTemplate(tree, diags, "agents", dir + "otel-gateway.yaml", "agents/otel-gateway.yaml", model,
+              Pick(vars, "otel-gateway"));
+}
+
+}  // namespace
+
 void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  bool alloy = false;
   for (const model::Cluster& c : model.clusters) {
-    if (c.agents != "alloy") continue;
-    alloy = true;
-    PutTemplate(tree, diags, "agents", naming::ClusterValues(c.name, "alloy"), "agents/alloy-cluster-values.yaml",
-                model,
-                {{"cluster", c.name},
-                 {"tenant", c.tenant},
-                 {"cluster_label", model.cluster_label},
-                 {"mimir_url", Resolve(model, c, Backend::kMimir, Protocol::kRemoteWrite).Url()},
-                 {"loki_url", Resolve(model, c, Backend::kLoki, Protocol::kLokiPush).Url()},
-                 {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()}});
+    if (!c.HasAgents()) continue;
+    const render::Vars vars = ClusterVars(model, c);
+    for (const HelmComponent& comp : ComponentsOn(model, c)) {
+      if (!comp.per_cluster_values) continue;
+      PutTemplate(tree, diags, "agents", naming::ClusterValues(c.name, comp.values_name),
+                  "agents/" + comp.values_name + "-cluster-values.yaml", model, Pick(vars, comp.values_name));
+    }
+    if (c.agents == "otel") EmitOtelCollectors(model, c, vars, tree, diags);
   }
-  if (alloy) {
-    PutTemplate(tree, diags, "agents", naming::ComponentValues("agents", "alloy"), "agents/alloy-values.yaml", model,
-                {});
+  for (const HelmComponent& comp : HelmComponents(model)) {
+    if (comp.central) continue;
+    PutTemplate(tree, diags, "agents", naming::ComponentValues(comp.area, comp.values_name),
+                "agents/" + comp.values_name + "-values.yaml", model, {});
   }
 }
 

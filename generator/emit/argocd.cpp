@@ -63,6 +63,7 @@ void EmitHelmApplicationSet(const model::Model& model, const HelmComponent& c, o
       naming::RepoPath(model.gitops.path, "clusters/{{.name}}/values/" + c.values_name + ".yaml");
   vars["namespace"] = c.ns;
   vars["server_side_apply"] = render::Flag(c.server_side_apply);
+  vars["ignore_differences"] = c.ignore_differences;
   PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile(c.name), "argocd/helm-applicationset.yaml",
               model, vars);
 }

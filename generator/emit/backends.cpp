@@ -70,6 +70,7 @@ void EmitBackendValues(const model::Model& model, out::OutputTree& tree, diag::D
   loki["federation"] = federation;
   loki["loki_replicas"] = std::to_string(profile.loki_replicas);
   loki["loki_replication"] = std::to_string(profile.loki_replicas);
+  loki["cluster_label"] = model.cluster_label;
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", "loki"), "backends/loki.yaml", model,
               loki);
 

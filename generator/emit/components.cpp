@@ -55,8 +55,17 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          false});
   }
   if (used.count("otel") != 0) {
+    // The chart generates its webhook certificate on every render; Argo CD
+    // must not see that as drift, and each sync applies a matching pair.
     add({"otel-operator", "opentelemetry-operator", "opentelemetry-operator", "", "agents", kOtelNamespace,
-         {Is("agentScenario", {"otel"})}, kWaveCrds, true, false, false});
+         {Is("agentScenario", {"otel"})}, kWaveCrds, true, false, false,
+         "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
+         "    - .webhooks[].clientConfig.caBundle\n"
+         "- group: admissionregistration.k8s.io\n  kind: ValidatingWebhookConfiguration\n  jqPathExpressions:\n"
+         "    - .webhooks[].clientConfig.caBundle\n"
+         "- group: apiextensions.k8s.io\n  kind: CustomResourceDefinition\n  jqPathExpressions:\n"
+         "    - .spec.conversion.webhook.clientConfig.caBundle\n"
+         "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
   }
   return out;
 }

@@ -34,6 +34,9 @@ struct HelmComponent {
   bool server_side_apply = false;    ///< CRD-heavy charts: objects too large for client-side apply
   bool per_cluster_values = false;   ///< an emitter writes real per-cluster values (else "{}")
   bool central = false;              ///< runs only on the central cluster (AppProject central)
+  /// Fields Argo CD must not compare (an ignoreDifferences list, as YAML), for
+  /// values the chart regenerates on every render.
+  std::string ignore_differences;
 };
 
 /// A directory of our own manifests that Argo CD builds with Kustomize.

@@ -30,8 +30,9 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
       NotYet(diags, fmt::format("cluster '{}' with role: {}", c.name, c.role),
              "this version renders a central cluster, optionally with a control cluster running Argo CD");
     }
-    if (c.agents != "alloy" && c.agents != "none") {
-      NotYet(diags, fmt::format("agents: {} (cluster '{}')", c.agents, c.name), "use agents: alloy for now");
+    if (c.agents == "prometheus-vector" && c.metrics_transport == "federation") {
+      NotYet(diags, fmt::format("metricsTransport: federation (cluster '{}')", c.name),
+             "use metricsTransport: remote-write for now");
     }
     if (!c.apps.empty()) NotYet(diags, fmt::format("apps (cluster '{}')", c.name), "remove apps: for now");
   }

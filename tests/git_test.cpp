@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "out/git_library.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -55,6 +56,29 @@ std::map<std::string, std::string> WorkTree(const fs::path& dir) {
   return files;
 }
 
+// Every file path in HEAD's tree, read with libgit2.
+std::vector<std::string> TreeFiles(const fs::path& repo_dir) {
+  out::EnsureGitLibrary();
+  git_repository* repo = nullptr;
+  REQUIRE(git_repository_open(&repo, repo_dir.c_str()) == 0);
+  git_object* tree = nullptr;
+  REQUIRE(git_revparse_single(&tree, repo, "HEAD^{tree}") == 0);
+  std::vector<std::string> files;
+  git_tree_walk(
+      reinterpret_cast<git_tree*>(tree), GIT_TREEWALK_PRE,
+      [](const char* root, const git_tree_entry* entry, void* payload) {
+        if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
+          static_cast<std::vector<std::string>*>(payload)->push_back(std::string(root) + git_tree_entry_name(entry));
+        }
+        return 0;
+      },
+      &files);
+  git_object_free(tree);
+  git_repository_free(repo);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 bool HaveGit() { return !Shell("git --version").empty(); }
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -84,6 +108,8 @@ TEST_CASE("render --commit: first commit, no-op, a change, and hand edits", "[gi
   CHECK(s.Git("log -1 --format=%an/%ae") == "Ops Bot/ops@example.com\n");
   CHECK(s.Git("log -1 --format=%B").find("git blob") != std::string::npos);
   CHECK(s.Git("ls-files -s bootstrap/all.sh").rfind("100755", 0) == 0);
+  // The same, read with libgit2: HEAD's tree holds exactly the rendered files.
+  CHECK(TreeFiles(s.root / "repo") == listed);
 
   const test::CliResult again = s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor);
   CHECK(again.exit_code == 0);

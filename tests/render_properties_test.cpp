@@ -124,6 +124,7 @@ TEST_CASE("check mode reports changes and writes nothing", "[render]") {
   out::RealFileSystem disk;
   const out::CommitResult r = out::Commit(Render(MinimalSpec()), dir.path.string(), out::CommitMode::kCheck, false, disk);
   CHECK(r.changes.changed == std::vector<std::string>{"README.md"});
+  CHECK(r.hand_edited == std::vector<std::string>{"README.md"});
   CHECK(test::ReadTree(dir.path.string()) == before);
 }
 

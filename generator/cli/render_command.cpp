@@ -108,6 +108,10 @@ int RunRender(const RenderOptions& o, Context& ctx) {
     return kInvalid;
   }
   const out::ChangeSet& c = result.changes;
+  for (const std::string& path : result.hand_edited) {
+    ctx.err << "lgtmgen: warning: " << path << " was edited by hand since lgtmgen wrote it; "
+            << (o.check ? "render would overwrite the edit" : "the edit was overwritten") << "\n";
+  }
   if (o.check) {
     if (c.Empty()) {
       ctx.out << o.output << " is up to date (" << c.unchanged << " files)\n";

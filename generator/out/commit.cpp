@@ -67,9 +67,17 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
   ChangeSet& changes = result.changes;
   for (const auto& [path, content] : files) {
     const std::optional<std::string> current = fs.Read(JoinPath(dir, path));
-    if (!current) changes.added.push_back(path);
-    else if (*current != content) changes.changed.push_back(path);
-    else ++changes.unchanged;
+    if (!current) {
+      changes.added.push_back(path);
+    } else if (*current != content) {
+      changes.changed.push_back(path);
+      auto owned = previous.find(path);
+      if (owned != previous.end() && !owned->second.empty() && GitBlobId(*current) != owned->second) {
+        result.hand_edited.push_back(path);
+      }
+    } else {
+      ++changes.unchanged;
+    }
   }
   for (const auto& [path, _] : previous) {
     if (files.count(path) == 0 && path != kManifestPath && fs.Read(JoinPath(dir, path))) {

@@ -28,6 +28,9 @@ enum class CommitMode { kWrite, kCheck };
 
 struct CommitResult {
   ChangeSet changes;
+  /// Files lgtmgen owns whose content on disk was not what it last wrote
+  /// (edited by hand); the write replaced them.
+  std::vector<std::string> hand_edited;
   std::string refusal;  ///< not empty: nothing was written, and this says why
 };
 

@@ -123,11 +123,22 @@ TEST_CASE("render --commit: first commit, no-op, a change, and hand edits", "[gi
   REQUIRE(change.exit_code == 0);
   CHECK(s.Git("log -1 --format=%s") == "Longer logs, no agent\n");
   const std::vector<std::string> expected = {
-      "D\targocd/applicationsets/alloy.yaml",   "D\targocd/projects/agents.yaml",
-      "M\t.lgtmgen/manifest",                   "M\tclusters/lgtm-central/README.md",
-      "M\tclusters/lgtm-central/cluster.json",  "D\tclusters/lgtm-central/values/alloy.yaml",
-      "D\tcomponents/agents/alloy/values.yaml", "M\tcomponents/backends/loki/values.yaml",
-      "M\tlgtm.yaml",                           "M\tREADME.md"};
+      "D\targocd/applicationsets/alloy.yaml",
+      "D\targocd/applicationsets/alloy-gateway.yaml",
+      "D\targocd/applicationsets/prometheus-crds.yaml",
+      "D\targocd/projects/agents.yaml",
+      "D\tclusters/lgtm-central/values/alloy.yaml",
+      "D\tclusters/lgtm-central/values/alloy-gateway.yaml",
+      "D\tclusters/lgtm-central/values/prometheus-operator-crds.yaml",
+      "D\tcomponents/agents/alloy/values.yaml",
+      "D\tcomponents/agents/alloy-gateway/values.yaml",
+      "D\tcomponents/agents/prometheus-operator-crds/values.yaml",
+      "M\t.lgtmgen/manifest",
+      "M\tclusters/lgtm-central/README.md",
+      "M\tclusters/lgtm-central/cluster.json",
+      "M\tcomponents/backends/loki/values.yaml",
+      "M\tlgtm.yaml",
+      "M\tREADME.md"};
   std::vector<std::string> changed = Lines(s.Git("diff --name-status HEAD~1 HEAD"));
   std::vector<std::string> sorted_expected = expected;
   std::sort(changed.begin(), changed.end());

@@ -203,12 +203,16 @@ TEST_CASE("agents send every signal with the cluster's tenant and cluster label"
       const std::string values = "clusters/" + name + "/values/";
       auto has = [&](const std::string& path) { return r.files.count(path) == 1; };
       INFO(r.name << ": cluster " << name);
-      if (has(values + "alloy.yaml")) {  // alloy: all three signals from one config
-        const std::string config = YAML::Load(r.files.at(values + "alloy.yaml"))["alloy"]["configMap"]["content"].as<std::string>();
-        CHECK(config.find("\"X-Scope-OrgID\" = \"" + tenant + "\"") != std::string::npos);  // metrics, traces
+      for (const char* agent : {"alloy", "alloy-gateway"}) {  // alloy: node agent and cluster agent
+        if (!has(values + agent + ".yaml")) continue;
+        const std::string config =
+            YAML::Load(r.files.at(values + agent + ".yaml"))["alloy"]["configMap"]["content"].as<std::string>();
+        CHECK(config.find("\"X-Scope-OrgID\" = \"" + tenant + "\"") != std::string::npos);  // metrics (and traces)
         CHECK(config.find("tenant_id = \"" + tenant + "\"") != std::string::npos);          // logs
         CHECK(config.find("\"" + label + "\" = \"" + name + "\"") != std::string::npos);   // metrics, logs
-        CHECK(config.find("set(attributes[\"" + label + "\"], \"" + name + "\")") != std::string::npos);  // traces
+        if (std::string(agent) == "alloy-gateway") {  // traces: resource attribute
+          CHECK(config.find("set(attributes[\"" + label + "\"], \"" + name + "\")") != std::string::npos);
+        }
         CHECK(config.find("{{") == std::string::npos);  // the chart passes the config through tpl
         ++checked;
       }

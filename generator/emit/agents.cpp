@@ -43,7 +43,8 @@ render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
 // The variables each per-cluster template uses (the engine refuses others).
 const std::map<std::string, std::vector<std::string>>& TemplateVars() {
   static const std::map<std::string, std::vector<std::string>> kVars = {
-      {"alloy", {"cluster", "tenant", "cluster_label", "mimir_url", "loki_url", "tempo_endpoint"}},
+      {"alloy", {"cluster", "tenant", "cluster_label", "mimir_url", "loki_url"}},
+      {"alloy-gateway", {"cluster", "tenant", "cluster_label", "mimir_url", "loki_url", "tempo_endpoint"}},
       {"kube-prometheus-stack", {"cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_url"}},
       {"vector", {"cluster", "cluster_json", "tenant", "tenant_quoted", "cluster_label", "loki_base_url"}},
       {"fluent-bit", {"cluster", "tenant", "cluster_label", "loki_host", "loki_port", "loki_tls"}},

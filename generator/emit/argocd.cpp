@@ -39,9 +39,12 @@ std::string CentralDestinations(const model::Model& model) {
   return out;
 }
 
-std::string SourceRepos(const model::Model& model) {
+// This repository and the chart repositories of the project's components.
+std::string SourceRepos(const model::Model& model, bool central) {
   std::set<std::string> repos;
-  for (const HelmComponent& c : HelmComponents(model)) repos.insert(model.catalog.Chart(c.chart).repo);
+  for (const HelmComponent& c : HelmComponents(model)) {
+    if (c.central == central) repos.insert(model.catalog.Chart(c.chart).repo);
+  }
   std::string out = "- " + model.gitops.repo_url + "\n";
   for (const std::string& r : repos) out += "- " + r + "\n";
   return out;
@@ -78,7 +81,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
 
   PutTemplate(tree, diags, "argocd", "argocd/projects/central.yaml", "argocd/project-central.yaml", model,
               {{"central", model.Central().name},
-               {"source_repos", SourceRepos(model)},
+               {"source_repos", SourceRepos(model, true)},
                {"destinations", CentralDestinations(model)}});
   std::set<std::string> agent_namespaces;
   for (const HelmComponent& c : HelmComponents(model)) {
@@ -91,7 +94,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     std::string destinations;
     for (const std::string& ns : agent_namespaces) destinations += fmt::format("- name: \"*\"\n  namespace: {}\n", ns);
     PutTemplate(tree, diags, "argocd", "argocd/projects/agents.yaml", "argocd/project-agents.yaml", model,
-                {{"source_repos", SourceRepos(model)}, {"destinations", destinations}});
+                {{"source_repos", SourceRepos(model, false)}, {"destinations", destinations}});
   }
   for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);
 

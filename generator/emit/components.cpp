@@ -51,8 +51,12 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          {Is("agentScenario", {"prometheus-vector"})}, kWaveAgents, false, true, false});
   }
   if (used.count("alloy") != 0) {
-    add({"alloy", "alloy", "alloy", "", "agents", "alloy", {Is("agentScenario", {"alloy"})}, kWaveAgents, false, true,
-         false});
+    const std::vector<Selector> alloy = {Is("agentScenario", {"alloy"})};
+    add({"prometheus-crds", "prometheus-operator-crds", "prometheus-operator-crds", "", "agents", "alloy", alloy,
+         kWaveCrds, true, false, false});
+    add({"alloy", "alloy", "alloy", "", "agents", "alloy", alloy, kWaveAgents, false, true, false});
+    add({"alloy-gateway", "alloy", "alloy-gateway", "alloy-gateway", "agents", "alloy", alloy, kWaveAgents, false,
+         true, false});
   }
   if (used.count("otel") != 0) {
     // The chart generates its webhook certificate on every render; Argo CD

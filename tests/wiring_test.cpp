@@ -155,6 +155,22 @@ TEST_CASE("every path and values file an Application reads exists, and every cha
   }
 }
 
+TEST_CASE("every Application's destination is a declared cluster", "[wiring]") {
+  for (const Rendered& r : AllRenders()) {
+    std::set<std::string> declared;
+    for (const auto& c : YAML::Load(r.files.at("lgtm.yaml"))["clusters"]) declared.insert(c["name"].as<std::string>());
+    for (const AppSet& appset : ApplicationSets(r.files)) {
+      const std::string destination = appset.template_spec["destination"]["name"].as<std::string>();
+      for (const std::string& cluster : appset.clusters) {
+        const std::string name = destination == "{{.name}}" ? cluster : destination;
+        INFO(r.name << ": destination " << destination << " for cluster " << cluster);
+        CHECK(declared.count(name) == 1);
+        CHECK_FALSE(appset.template_spec["destination"]["server"]);  // by name, as registered at bootstrap
+      }
+    }
+  }
+}
+
 TEST_CASE("every datasource sends the tenant of a cluster, and links stay within that tenant", "[wiring]") {
   for (const Rendered& r : AllRenders()) {
     int datasource_files = 0;

@@ -19,6 +19,17 @@ using endpoints::Backend;
 using endpoints::Protocol;
 using endpoints::Resolve;
 
+}  // namespace
+
+std::string LocalOtlpHost(const std::string& scenario) {
+  if (scenario == "alloy") return "alloy-gateway.alloy.svc";
+  if (scenario == "prometheus-vector") return "alloy-traces.tracing.svc";
+  if (scenario == "otel") return "otel-gateway-collector.opentelemetry.svc";
+  return "";
+}
+
+namespace {
+
 // Every per-cluster variable an agent template may use.
 render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
   const endpoints::Endpoint loki_push = Resolve(model, c, Backend::kLoki, Protocol::kLokiPush);
@@ -37,12 +48,14 @@ render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
           {"loki_port", std::to_string(loki_push.port)},
           {"loki_tls", loki_push.tls ? "On" : "Off"},
           {"loki_otlp_url", loki_otlp.Url() + "/v1/logs"},
-          {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()}};
+          {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()},
+          {"otlp_host", LocalOtlpHost(c.agents)}};
 }
 
 // The variables each per-cluster template uses (the engine refuses others).
 const std::map<std::string, std::vector<std::string>>& TemplateVars() {
   static const std::map<std::string, std::vector<std::string>> kVars = {
+      {"otel-demo", {"cluster", "cluster_label", "otlp_host"}},
       {"alloy", {"cluster", "tenant", "cluster_label", "mimir_url", "loki_url"}},
       {"alloy-gateway", {"cluster", "tenant", "cluster_label", "mimir_url", "loki_url", "tempo_endpoint"}},
       {"kube-prometheus-stack", {"cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_url"}},
@@ -57,6 +70,13 @@ const std::map<std::string, std::vector<std::string>>& TemplateVars() {
       {"otel-kustomization", {"cluster"}},
   };
   return kVars;
+}
+
+// Fleet-wide values of a component's defaults file.
+render::Vars DefaultsVars(const model::Model& model, const std::string& name) {
+  if (name != "opentelemetry-operator") return {};
+  const model::ImagePin& collector = model.catalog.Image("otel-collector-k8s");
+  return {{"collector_repository", collector.repository}, {"collector_tag", collector.tag}};
 }
 
 render::Vars Pick(const render::Vars& all, const std::string& name) {
@@ -85,14 +105,14 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     for (const HelmComponent& comp : ComponentsOn(model, c)) {
       if (!comp.per_cluster_values) continue;
       PutTemplate(tree, diags, "agents", naming::ClusterValues(c.name, comp.values_name),
-                  "agents/" + comp.values_name + "-cluster-values.yaml", model, Pick(vars, comp.values_name));
+                  comp.area + "/" + comp.values_name + "-cluster-values.yaml", model, Pick(vars, comp.values_name));
     }
     if (c.agents == "otel") EmitOtelCollectors(model, c, vars, tree, diags);
   }
   for (const HelmComponent& comp : HelmComponents(model)) {
     if (comp.central) continue;
     PutTemplate(tree, diags, "agents", naming::ComponentValues(comp.area, comp.values_name),
-                "agents/" + comp.values_name + "-values.yaml", model, {});
+                comp.area + "/" + comp.values_name + "-values.yaml", model, DefaultsVars(model, comp.values_name));
   }
 }
 

@@ -22,7 +22,7 @@ std::string SelectorBlock(const std::vector<Selector>& selectors) {
   std::string out = "matchExpressions:\n";
   for (const Selector& s : selectors) {
     out += fmt::format("  - key: {}\n    operator: {}\n    values:\n", s.key, s.op);
-    for (const std::string& v : s.values) out += fmt::format("      - {}\n", v);
+    for (const std::string& v : s.values) out += fmt::format("      - {}\n", YamlQuote(v));
   }
   return out;
 }

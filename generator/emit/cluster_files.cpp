@@ -36,6 +36,7 @@ std::string ClusterFactsJson(const model::Model& model, const model::Cluster& c)
   facts["agentScenario"] = c.agents;
   facts["logShipper"] = Fact(model, c, "logShipper");
   facts["mesh"] = model.mesh.type;
+  for (const char* app : kAllApps) facts[AppFact(app)] = Fact(model, c, AppFact(app));
   facts["server"] = ApiServerForArgoCd(model, c);
   return facts.dump(2) + "\n";
 }

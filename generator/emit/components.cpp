@@ -1,5 +1,7 @@
 #include "emit/components.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "naming/namer.h"
@@ -71,6 +73,10 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          "    - .spec.conversion.webhook.clientConfig.caBundle\n"
          "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
   }
+  if (model.apps_in_use.count("otel-demo") != 0) {
+    add({"otel-demo", "opentelemetry-demo", "otel-demo", "otel-demo", "apps", "otel-demo",
+         {Is(AppFact("otel-demo"), {"true"})}, kWaveApps, false, true, false});
+  }
   return out;
 }
 
@@ -89,6 +95,12 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
     out.push_back({"grafana-expose", "central cluster: Grafana's Gateway or certificate for " + model.grafana.host,
                    kGrafanaExposurePath, central, true, kGrafanaNamespace, kWaveApps, SelfSignedTls(model)});
   }
+  for (const char* app : kKustomizeApps) {
+    if (model.apps_in_use.count(app) == 0) continue;
+    out.push_back({std::string("app-") + app, std::string("cluster running the demo app ") + app,
+                   std::string("clusters/{{.name}}/apps/") + app, {Is(AppFact(app), {"true"})}, false, app,
+                   kWaveApps, true});
+  }
   if (model.scenarios_in_use.count("otel") != 0) {
     out.push_back({"otel-collectors", "cluster of the otel scenario: its OpenTelemetry collectors",
                    "clusters/{{.name}}/otel-collectors", {Is("agentScenario", {"otel"})}, false, kOtelNamespace,
@@ -97,7 +109,26 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
   return out;
 }
 
+std::string AppFact(const std::string& app) {
+  std::string fact = "app";
+  bool upper = true;
+  for (char ch : app) {
+    if (ch == '-') {
+      upper = true;
+      continue;
+    }
+    fact += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
+    upper = false;
+  }
+  return fact;
+}
+
 std::string Fact(const model::Model& model, const model::Cluster& cluster, const std::string& key) {
+  for (const char* app : kAllApps) {
+    if (key == AppFact(app)) {
+      return std::find(cluster.apps.begin(), cluster.apps.end(), app) != cluster.apps.end() ? "true" : "false";
+    }
+  }
   if (key == "role") return cluster.role;
   if (key == "agentScenario") return cluster.agents;
   if (key == "logShipper") return cluster.agents == "prometheus-vector" ? cluster.log_shipper : "";

@@ -56,6 +56,13 @@ struct KustomizeComponent {
 /// Every Kustomize component the fleet deploys, in a fixed order.
 [[nodiscard]] std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model);
 
+/// The demo apps of the catalog; all but otel-demo (a Helm chart) are our own
+/// Kustomize directories.
+inline constexpr const char* kAllApps[] = {"tns", "otel-demo", "hotrod", "instrumented-app"};
+inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-app"};
+/// The cluster.json fact saying whether a cluster runs app ("appOtelDemo").
+[[nodiscard]] std::string AppFact(const std::string& app);
+
 /// True when every selector accepts cluster's facts.
 [[nodiscard]] bool Selects(const model::Model& model, const model::Cluster& cluster,
                            const std::vector<Selector>& selectors);
@@ -63,6 +70,11 @@ struct KustomizeComponent {
 [[nodiscard]] std::vector<HelmComponent> ComponentsOn(const model::Model& model, const model::Cluster& cluster);
 /// The cluster.json fact key of cluster (every fact is a string).
 [[nodiscard]] std::string Fact(const model::Model& model, const model::Cluster& cluster, const std::string& key);
+
+/// The Service in a cluster that receives its applications' OTLP (4317 gRPC,
+/// 4318 HTTP) and, except in the otel scenario, Jaeger (14268) and Zipkin
+/// (9411): the agent of scenario. "" for none.
+[[nodiscard]] std::string LocalOtlpHost(const std::string& scenario);
 
 /// True when Grafana gets a host name served through a Gateway or an Ingress.
 [[nodiscard]] bool GrafanaExposed(const model::Model& model);

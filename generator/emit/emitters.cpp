@@ -16,6 +16,7 @@ void EmitBackendValues(const model::Model&, out::OutputTree&, diag::Diagnostics&
 void EmitGrafana(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitTenants(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitAgents(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitApps(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitBootstrap(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 
 const std::vector<Emitter>& AllEmitters() {
@@ -29,6 +30,7 @@ const std::vector<Emitter>& AllEmitters() {
       {"grafana", "components/grafana/: Grafana values", &EmitGrafana},
       {"tenants", "tenants/<tenant>/: Grafana datasources per tenant", &EmitTenants},
       {"agents", "components/agents/: telemetry agents per scenario", &EmitAgents},
+      {"apps", "clusters/<name>/apps/: demo apps wired to the cluster's agent", &EmitApps},
       {"bootstrap", "bootstrap/: kind configs and numbered scripts", &EmitBootstrap},
   };
   return kEmitters;

@@ -34,7 +34,6 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
       NotYet(diags, fmt::format("metricsTransport: federation (cluster '{}')", c.name),
              "use metricsTransport: remote-write for now");
     }
-    if (!c.apps.empty()) NotYet(diags, fmt::format("apps (cluster '{}')", c.name), "remove apps: for now");
   }
 }
 

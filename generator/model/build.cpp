@@ -207,6 +207,7 @@ class Builder {
         m.central_index = i;
       }
       m.scenarios_in_use.insert(c.agents);
+      m.apps_in_use.insert(c.apps.begin(), c.apps.end());
       if (c.agents == "prometheus-vector") m.log_shippers_in_use.insert(c.log_shipper);
       m.clusters.push_back(std::move(c));
     }

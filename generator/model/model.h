@@ -158,6 +158,7 @@ struct Model {
   /// per-cluster emitters never scan the fleet again.
   std::set<std::string> scenarios_in_use;
   std::set<std::string> log_shippers_in_use;
+  std::set<std::string> apps_in_use;
 
   [[nodiscard]] const Cluster& Central() const { return clusters[central_index]; }
   [[nodiscard]] const Cluster& ArgoCdCluster() const;

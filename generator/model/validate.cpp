@@ -207,6 +207,21 @@ class Validator {
                        "remove it, or set agents: prometheus-vector");
         }
       }
+      if (!c.apps.empty() && !c.HasAgents() && c.role != "control") {
+        diags_.Error(At(c.pointer + "/apps"),
+                     fmt::format("cluster '{}' runs demo apps but no agents to send their telemetry to", c.name),
+                     "set agents: alloy, prometheus-vector or otel");
+      }
+      for (size_t i = 0; i < c.apps.size(); ++i) {
+        if (c.apps[i] == "tns" && c.agents == "otel") {
+          diags_.Error(At(spec::Child(c.pointer + "/apps", i)),
+                       fmt::format("tns sends Jaeger traces, which the otel scenario's gateway does not receive "
+                                   "(cluster '{}')",
+                                   c.name),
+                       "run tns on a cluster with agents: alloy or prometheus-vector, or use hotrod or "
+                       "instrumented-app, which send OTLP");
+        }
+      }
       if (m_.isolation == "instances" && c.HasAgents() && c.environment.empty()) {
         diags_.Error(At(c.pointer), fmt::format("cluster '{}' has no environment", c.name),
                      "with isolation: instances every cluster that runs agents names the environment "

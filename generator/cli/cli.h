@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "out/filesystem.h"
+#include "out/output_tree.h"
 #include "pipeline.h"
 
 namespace CLI {
@@ -45,6 +46,17 @@ void AddSpecOptions(CLI::App& cmd, SpecSource& source);
 
 /// Loads and validates the spec, printing diagnostics (warnings too) to err.
 [[nodiscard]] std::optional<model::Model> LoadAndReport(const SpecInput& input, Context& ctx);
+
+/// A spec read, validated and rendered.
+struct Rendered {
+  SpecInput input;
+  model::Model model;
+  out::OutputTree tree;
+};
+
+/// ReadSpec, LoadAndReport and RenderTree in one: nullopt (diagnostics
+/// printed) when any step failed.
+[[nodiscard]] std::optional<Rendered> ReadAndRender(const SpecSource& source, Context& ctx);
 
 /// Prints diagnostics to err with the spec's source lines.
 void Report(const diag::Diagnostics& diags, const SpecInput* input, Context& ctx);

@@ -26,17 +26,10 @@ bool UseColor(const std::string& mode) {
 }
 
 int RunDiff(const DiffOptions& o, Context& ctx) {
-  std::optional<SpecInput> input = ReadSpec(o.source, ctx);
-  if (!input) return kInvalid;
-  std::optional<model::Model> model = LoadAndReport(*input, ctx);
-  if (!model) return kInvalid;
-  diag::Diagnostics diags;
-  std::optional<out::OutputTree> tree = RenderTree(*model, diags);
-  Report(diags, &*input, ctx);
-  if (!tree) return kInvalid;
-  const out::CommitResult r = out::Commit(*tree, o.output, out::CommitMode::kCheck, true, ctx.fs);
-  const out::ChangeSet& c = r.changes;
-  ctx.out << out::RenderDiff(*tree, o.output, c, ctx.fs, UseColor(o.color));
+  std::optional<Rendered> r = ReadAndRender(o.source, ctx);
+  if (!r) return kInvalid;
+  const out::ChangeSet c = out::Commit(r->tree, o.output, out::CommitMode::kCheck, true, ctx.fs).changes;
+  ctx.out << out::RenderDiff(r->tree, o.output, c, ctx.fs, UseColor(o.color));
   const size_t total = c.added.size() + c.changed.size() + c.removed.size();
   ctx.out << total << " file" << (total == 1 ? "" : "s") << " would change in " << o.output << ": "
           << c.added.size() << " added, " << c.changed.size() << " changed, " << c.removed.size() << " removed\n";

@@ -86,15 +86,10 @@ int RunRender(const RenderOptions& o, Context& ctx) {
     return kInvalid;
   }
   if (!o.templates.empty()) resources::SetTemplateOverride(o.templates);
-  std::optional<SpecInput> input = ReadSpec(o.source, ctx);
-  if (!input) return kInvalid;
-  std::optional<model::Model> model = LoadAndReport(*input, ctx);
-  if (!model) return kInvalid;
-  diag::Diagnostics diags;
-  std::optional<out::OutputTree> tree = RenderTree(*model, diags);
-  Report(diags, input ? &*input : nullptr, ctx);
-  if (!tree) return kInvalid;
-  if (o.commit) return RunCommit(o, *model, *input, *tree, ctx);
+  std::optional<Rendered> rendered = ReadAndRender(o.source, ctx);
+  if (!rendered) return kInvalid;
+  const out::OutputTree* tree = &rendered->tree;
+  if (o.commit) return RunCommit(o, rendered->model, rendered->input, *tree, ctx);
   if (o.list_files) {
     for (const auto& [path, _] : tree->Files()) ctx.out << path << "\n";
     ctx.out << out::kManifestPath << "\n";

@@ -28,6 +28,8 @@ void PrintCatalog(Context& ctx) {
   for (const auto& [name, pin] : catalog.images) {
     ctx.out << fmt::format("#   {:<22} {}:{}\n", name, pin.repository, pin.tag);
   }
+  ctx.out << "# manifests:\n";
+  for (const auto& [name, version] : catalog.manifests) ctx.out << fmt::format("#   {:<22} {}\n", name, version);
 }
 
 int Show(const std::string& name, Context& ctx) {

@@ -84,8 +84,6 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
     return;
   }
   const model::ChartPin& argocd = model.catalog.Chart("argo-cd");
-  std::string cluster_names;
-  for (const model::Cluster& c : model.clusters) cluster_names += (cluster_names.empty() ? "" : " ") + c.name;
 
   PutTemplate(tree, diags, "bootstrap", "bootstrap/lib.sh", "bootstrap/lib.sh", model,
               {{"argocd_repo", argocd.repo},
@@ -93,8 +91,7 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"cilium", render::Flag(cilium)},
                {"cilium_repo", model.catalog.Chart("cilium").repo},
                {"cilium_version", model.catalog.Chart("cilium").version},
-               {"gateway_api_version", model.catalog.Image("gateway-api").tag},
-               {"clusters", cluster_names},
+               {"gateway_api_version", model.catalog.manifests.at("gateway-api")},
                {"argocd_cluster", model.gitops.argocd_cluster},
                {"kind", render::Flag(kind)}});
   std::vector<Step> steps;

@@ -106,12 +106,15 @@ class Builder {
     std::vector<std::string> names;
     for (const auto& [name, _] : catalog.charts) names.push_back(name);
     for (const auto& [name, _] : catalog.images) names.push_back(name);
+    for (const auto& [name, _] : catalog.manifests) names.push_back(name);
     for (const auto& [name, version] : versions.items()) {
       const std::string v = version.get<std::string>();
       if (auto it = catalog.charts.find(name); it != catalog.charts.end()) {
         it->second.version = v;
       } else if (auto img = catalog.images.find(name); img != catalog.images.end()) {
         img->second.tag = v;
+      } else if (auto manifest = catalog.manifests.find(name); manifest != catalog.manifests.end()) {
+        manifest->second = v;
       } else {
         diags_.Error(doc_.KeyLoc(spec::Child("/versions", name)),
                      fmt::format("versions: '{}' is not a chart or image of the catalog", name),

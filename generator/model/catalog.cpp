@@ -27,6 +27,9 @@ Catalog ParseCatalog(const std::string& yaml_text) {
     catalog.images[name] = ImagePin{entry.second["repository"].as<std::string>(),
                                     entry.second["tag"].as<std::string>()};
   }
+  for (const auto& entry : root["manifests"]) {
+    catalog.manifests[entry.first.as<std::string>()] = entry.second.as<std::string>();
+  }
   if (catalog.charts.empty()) throw std::runtime_error("version catalog lists no charts");
   return catalog;
 }

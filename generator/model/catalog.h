@@ -21,6 +21,7 @@ struct ImagePin {
 struct Catalog {
   std::map<std::string, ChartPin> charts;
   std::map<std::string, ImagePin> images;
+  std::map<std::string, std::string> manifests;  ///< release manifests applied at bootstrap → version
 
   /// The pin of chart name. Throws std::out_of_range for a chart not in the
   /// catalog: emitters ask only for charts the catalog ships (a bug otherwise).

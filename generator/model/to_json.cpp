@@ -30,7 +30,7 @@ ordered_json CatalogJson(const Catalog& catalog) {
   for (const auto& [name, pin] : catalog.charts) charts[name] = {{"repo", pin.repo}, {"version", pin.version}};
   ordered_json images = ordered_json::object();
   for (const auto& [name, pin] : catalog.images) images[name] = {{"repository", pin.repository}, {"tag", pin.tag}};
-  return {{"charts", charts}, {"images", images}};
+  return {{"charts", charts}, {"images", images}, {"manifests", catalog.manifests}};
 }
 
 ordered_json AlertingJson(const Alerting& a) {

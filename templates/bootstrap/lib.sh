@@ -16,9 +16,9 @@ export CILIUM_VERSION="@@cilium_version@@"
 export GATEWAY_API_VERSION="@@gateway_api_version@@"
 #~end
 
-# The fleet: every cluster, and the one that runs Argo CD.
-export LGTM_CLUSTERS="@@clusters@@"
+# The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="@@argocd_cluster@@"
+
 log() {
   printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2
 }

@@ -14,9 +14,9 @@ export CILIUM_CHART_REPO="https://helm.cilium.io"
 export CILIUM_VERSION="1.20.0"
 export GATEWAY_API_VERSION="v1.5.1"
 
-# The fleet: every cluster, and the one that runs Argo CD.
-export LGTM_CLUSTERS="lgtm-control lgtm-central"
+# The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="lgtm-control"
+
 log() {
   printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2
 }

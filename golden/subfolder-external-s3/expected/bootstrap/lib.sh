@@ -11,9 +11,9 @@ export BOOTSTRAP_DIR REPO_ROOT
 export ARGOCD_CHART_REPO="https://argoproj.github.io/argo-helm"
 export ARGOCD_CHART_VERSION="10.1.1"
 
-# The fleet: every cluster, and the one that runs Argo CD.
-export LGTM_CLUSTERS="obs-central"
+# The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="obs-central"
+
 log() {
   printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2
 }

@@ -29,6 +29,7 @@ model::Model Fleet(const std::string& mesh, const std::string& isolation) {
   prod.name = "prod-1";
   prod.environment = "prod";
   m.clusters = {central, stage, prod};
+  m.environments_in_use = {"prod", "stage"};
   m.central_index = 0;
   return m;
 }

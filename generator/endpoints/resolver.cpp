@@ -29,25 +29,23 @@ std::string PathOf(Backend backend, Protocol protocol) {
   return "";
 }
 
-// With mesh: none, the central cluster publishes its ingest services on node
-// ports, over TLS: 30000 + 10 × (index of the backend set) + the service's
-// offset, so the backend sets of isolation: instances never share a port.
-int NodePortOf(const model::Model& model, const Service& s, const std::string& environment) {
+}  // namespace
+
+// 30000 + 10 × (index of the backend set) + the service's offset, so the
+// backend sets of isolation: instances never share a port.
+int IngestNodePort(const model::Model& model, Backend backend, Protocol protocol, const std::string& environment) {
+  const Service s = CentralService(backend, protocol, environment);
   int offset = 0;
   if (s.name == "loki-gateway") offset = 1;
   if (s.name == "tempo-distributor") offset = s.grpc ? 2 : 3;
   int index = 0;
   if (!environment.empty()) {
-    std::set<std::string> environments;
-    for (const model::Cluster& c : model.clusters) {
-      if (!c.environment.empty()) environments.insert(c.environment);
-    }
+    const auto& environments = model.environments_in_use;
     index = static_cast<int>(std::distance(environments.begin(), environments.find(environment)));
   }
   return 30000 + 10 * index + offset;
 }
 
-}  // namespace
 
 std::vector<Route> ScenarioRoutes(const std::string& scenario) {
   if (scenario == "prometheus-vector" || scenario == "alloy") {
@@ -115,7 +113,7 @@ Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend 
     // No mesh: the central node publishes the ingest services on node ports
     // behind TLS; kind nodes reach each other by name on the docker network.
     e.host = fmt::format("{}-control-plane", central);
-    e.port = NodePortOf(model, s, instance);
+    e.port = IngestNodePort(model, backend, protocol, instance);
     e.tls = true;
   }
   return e;

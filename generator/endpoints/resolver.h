@@ -59,6 +59,12 @@ struct Route {
 [[nodiscard]] Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend backend,
                                Protocol protocol);
 
+/// With mesh: none, the node port on which the central cluster's ingest proxy
+/// publishes (over TLS, with per-tenant basic auth) the service that takes
+/// backend data over protocol for environment's backend set.
+[[nodiscard]] int IngestNodePort(const model::Model& model, Backend backend, Protocol protocol,
+                                 const std::string& environment);
+
 /// The backend namespace for an environment: "mimir", or "mimir-prod".
 [[nodiscard]] std::string BackendNamespace(Backend backend, const std::string& environment);
 

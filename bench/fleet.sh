@@ -11,7 +11,9 @@ metadata:
 gitops:
   repoURL: https://github.com/example/lgtm-gitops.git
 platform:
-  provider: existing
+  provider: kind
+  cni: default
+  loadBalancer: none
 clusters:
 YAML
 for ((i = 0; i < n; i++)); do

@@ -49,23 +49,24 @@ render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
           {"loki_tls", loki_push.tls ? "On" : "Off"},
           {"loki_otlp_url", loki_otlp.Url() + "/v1/logs"},
           {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()},
-          {"otlp_host", LocalOtlpHost(c.agents)}};
+          {"otlp_host", LocalOtlpHost(c.agents)},
+          {"ingest", render::Flag(loki_push.tls)}};
 }
 
 // The variables each per-cluster template uses (the engine refuses others).
 const std::map<std::string, std::vector<std::string>>& TemplateVars() {
   static const std::map<std::string, std::vector<std::string>> kVars = {
       {"otel-demo", {"cluster", "cluster_label", "otlp_host"}},
-      {"alloy", {"cluster", "tenant", "cluster_label", "mimir_url", "loki_url"}},
-      {"alloy-gateway", {"cluster", "tenant", "cluster_label", "mimir_url", "loki_url", "tempo_endpoint"}},
-      {"kube-prometheus-stack", {"cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_url"}},
-      {"vector", {"cluster", "cluster_json", "tenant", "tenant_quoted", "cluster_label", "loki_base_url"}},
-      {"fluent-bit", {"cluster", "tenant", "cluster_label", "loki_host", "loki_port", "loki_tls"}},
-      {"alloy-traces", {"cluster", "tenant", "cluster_label", "tempo_endpoint"}},
+      {"alloy", {"ingest", "cluster", "tenant", "cluster_label", "mimir_url", "loki_url"}},
+      {"alloy-gateway", {"ingest", "cluster", "tenant", "cluster_label", "mimir_url", "loki_url", "tempo_endpoint"}},
+      {"kube-prometheus-stack", {"ingest", "cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_url"}},
+      {"vector", {"ingest", "cluster", "cluster_json", "tenant", "tenant_quoted", "cluster_label", "loki_base_url"}},
+      {"fluent-bit", {"ingest", "cluster", "tenant", "cluster_label", "loki_host", "loki_port", "loki_tls"}},
+      {"alloy-traces", {"ingest", "cluster", "tenant", "cluster_label", "tempo_endpoint"}},
       {"otel-node",
-       {"cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_otlp_url", "loki_otlp_url"}},
+       {"ingest", "cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_otlp_url", "loki_otlp_url"}},
       {"otel-gateway",
-       {"cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_otlp_url", "loki_otlp_url",
+       {"ingest", "cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_otlp_url", "loki_otlp_url",
         "tempo_endpoint"}},
       {"otel-kustomization", {"cluster"}},
   };

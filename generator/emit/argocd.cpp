@@ -32,6 +32,9 @@ std::string CentralDestinations(const model::Model& model) {
   for (const HelmComponent& c : HelmComponents(model)) {
     if (c.central) namespaces.insert(c.ns);
   }
+  for (const KustomizeComponent& k : KustomizeComponents(model)) {
+    if (k.to_central) namespaces.insert(k.ns);
+  }
   std::string out;
   for (const std::string& ns : namespaces) {
     out += fmt::format("- name: {}\n  namespace: {}\n", model.Central().name, ns);

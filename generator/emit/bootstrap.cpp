@@ -50,7 +50,8 @@ std::string SecretSteps(const model::Model& model) {
       "# Grafana admin (grafana.adminSecret), namespace grafana.\n"
       "GRAFANA_ADMIN_USER=\"${{GRAFANA_ADMIN_USER:-admin}}\"\n"
       "grafana_password=$(resolve GRAFANA_ADMIN_PASSWORD grafana {0} admin-password generate)\n"
-      "put_secret grafana {0} \"admin-user=${{GRAFANA_ADMIN_USER}}\" \"admin-password=${{grafana_password}}\"\n",
+      "put_secret \"${{CENTRAL}}\" grafana {0} \"admin-user=${{GRAFANA_ADMIN_USER}}\" "
+      "\"admin-password=${{grafana_password}}\"\n",
       model.grafana.admin_secret);
   const model::Storage& s = model.backends.storage;
   if (s.type != "s3") return out;
@@ -63,11 +64,38 @@ std::string SecretSteps(const model::Model& model) {
       "s3_access=$(resolve LGTM_S3_ACCESS_KEY {1} {2} AWS_ACCESS_KEY_ID {3})\n"
       "s3_secret=$(resolve LGTM_S3_SECRET_KEY {1} {2} AWS_SECRET_ACCESS_KEY {3})\n"
       "for ns in {4}mimir loki tempo; do\n"
-      "  put_secret \"${{ns}}\" {2} \\\n"
+      "  put_secret \"${{CENTRAL}}\" \"${{ns}}\" {2} \\\n"
       "    \"AWS_ACCESS_KEY_ID=${{s3_access}}\" \"AWS_SECRET_ACCESS_KEY=${{s3_secret}}\"{5}\n"
       "done\n",
       minio ? "; MinIO reads rootUser/rootPassword" : "", home, s.credentials_secret, mode,
       minio ? "minio " : "", minio ? " \\\n    \"rootUser=${s3_access}\" \"rootPassword=${s3_secret}\"" : "");
+  return out;
+}
+
+// Single-quotes s for bash.
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The namespaces where a scenario's agents read the ingest client Secret.
+std::vector<std::string> AgentNamespaces(const std::string& scenario) {
+  if (scenario == "alloy") return {"alloy"};
+  if (scenario == "prometheus-vector") return {"logging", "monitoring", "tracing"};
+  if (scenario == "otel") return {"monitoring", kOtelNamespace};
+  return {};
+}
+
+// One ingest_client line per remote cluster that ships telemetry (mesh: none).
+std::string IngestClientSteps(const model::Model& model) {
+  if (!NeedsIngest(model)) return {};
+  std::string out;
+  for (const model::Cluster& c : model.clusters) {
+    if (c.role != "remote" || !c.HasAgents()) continue;
+    out += fmt::format("ingest_client {} {} {} {}\n", c.name, ShellQuote(c.tenant), naming::TenantSlug(c.tenant),
+                       fmt::join(AgentNamespaces(c.agents), " "));
+  }
   return out;
 }
 
@@ -133,7 +161,13 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"argocd_role", model.ArgoCdCluster().role}});
   steps.push_back({"15-create-secrets.sh", "the Secrets the fleet references, from the environment", "kubectl, openssl"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/15-create-secrets.sh", "bootstrap/15-create-secrets.sh", model,
-              {{"central", model.Central().name}, {"secrets", SecretSteps(model)}});
+              {{"central", model.Central().name},
+               {"secrets", SecretSteps(model)},
+               {"fleet_ca", render::Flag(NeedsFleetCa(model))},
+               {"fleet", model.name},
+               {"ingest", render::Flag(NeedsIngest(model))},
+               {"ingest_namespace", kIngestNamespace},
+               {"ingest_clients", IngestClientSteps(model)}});
   std::string registrations;
   for (const model::Cluster& c : model.clusters) {
     if (c.name == model.gitops.argocd_cluster) continue;

@@ -22,7 +22,7 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     if (c.values_name.empty()) c.values_name = c.chart;
     out.push_back(std::move(c));
   };
-  if (SelfSignedTls(model)) {
+  if (NeedsFleetCa(model)) {
     add({"cert-manager", "cert-manager", "cert-manager", "", "cert-manager", "cert-manager", central, kWaveCrds, true,
          false, true});
   }
@@ -90,6 +90,14 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
     out.push_back({"datasources-all", "central cluster: the federated (all tenants) Grafana datasources",
                    std::string("tenants/") + naming::kAllTenantsSlug, central, true, kGrafanaNamespace, kWaveApps,
                    false});
+  }
+  if (NeedsFleetCa(model)) {
+    out.push_back({"fleet-ca", "central cluster: the fleet CA's ClusterIssuer", kFleetCaPath, central, true,
+                   "cert-manager", kWaveStorage, true});
+  }
+  if (NeedsIngest(model)) {
+    out.push_back({"ingest", "central cluster: the ingest proxy for remote agents (mesh: none)", kIngestPath,
+                   central, true, kIngestNamespace, kWaveBackends, true});
   }
   if (GrafanaExposed(model) && (model.grafana.expose == "gateway" || SelfSignedTls(model))) {
     out.push_back({"grafana-expose", "central cluster: Grafana's Gateway or certificate for " + model.grafana.host,
@@ -159,6 +167,14 @@ std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& 
   if (model.platform.provider == "kind") return "https://" + c.name + "-control-plane:6443";
   return "";
 }
+
+bool NeedsIngest(const model::Model& model) {
+  return model.mesh.type == "none" && model.remotes_with_agents > 0;
+}
+
+bool NeedsFleetCa(const model::Model& model) { return SelfSignedTls(model) || NeedsIngest(model); }
+
+std::string IngestHost(const model::Model& model) { return model.Central().name + "-control-plane"; }
 
 bool GrafanaExposed(const model::Model& model) { return !model.grafana.host.empty(); }
 

@@ -76,6 +76,15 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// (9411): the agent of scenario. "" for none.
 [[nodiscard]] std::string LocalOtlpHost(const std::string& scenario);
 
+/// True with mesh: none when a remote cluster runs agents: the central
+/// cluster then publishes its write paths through the ingest proxy.
+[[nodiscard]] bool NeedsIngest(const model::Model& model);
+/// True when the fleet CA signs something (Grafana's or the proxy's cert).
+[[nodiscard]] bool NeedsFleetCa(const model::Model& model);
+/// The name remote agents reach the ingest proxy by: the central cluster's
+/// control-plane node, on kind's docker network.
+[[nodiscard]] std::string IngestHost(const model::Model& model);
+
 /// True when Grafana gets a host name served through a Gateway or an Ingress.
 [[nodiscard]] bool GrafanaExposed(const model::Model& model);
 /// True when lgtmgen issues Grafana's certificate (cert-manager, self-signed CA).
@@ -91,5 +100,8 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 inline constexpr const char* kGrafanaNamespace = "grafana";
 inline constexpr const char* kGrafanaExposurePath = "components/grafana/exposure";
 inline constexpr const char* kOtelNamespace = "opentelemetry";
+inline constexpr const char* kFleetCaPath = "components/fleet-ca";
+inline constexpr const char* kIngestPath = "components/ingest";
+inline constexpr const char* kIngestNamespace = "lgtm-ingest";
 
 }  // namespace lgtmgen::emit

@@ -16,6 +16,7 @@ void EmitBackendValues(const model::Model&, out::OutputTree&, diag::Diagnostics&
 void EmitGrafana(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitTenants(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitAgents(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitPki(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitApps(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitBootstrap(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 
@@ -30,6 +31,7 @@ const std::vector<Emitter>& AllEmitters() {
       {"grafana", "components/grafana/: Grafana values", &EmitGrafana},
       {"tenants", "tenants/<tenant>/: Grafana datasources per tenant", &EmitTenants},
       {"agents", "components/agents/: telemetry agents per scenario", &EmitAgents},
+      {"pki", "components/fleet-ca/ and components/ingest/: the fleet CA and the ingest proxy", &EmitPki},
       {"apps", "clusters/<name>/apps/: demo apps wired to the cluster's agent", &EmitApps},
       {"bootstrap", "bootstrap/: kind configs and numbered scripts", &EmitBootstrap},
   };

@@ -27,13 +27,11 @@ void EmitExposure(const model::Model& model, out::OutputTree& tree, diag::Diagno
   std::string resources;
   std::vector<std::string> parts;
   if (SelfSignedTls(model)) {
-    render::Vars ca = {{"fleet", model.name}};
-    PutTemplate(tree, diags, "grafana", dir + "/ca.yaml", "grafana/exposure/ca.yaml", model, ca);
     render::Vars cert = common;
     cert["tls_secret"] = g.tls_secret;
     cert["consumer"] = g.expose == "gateway" ? "Gateway" : "Ingress";
     PutTemplate(tree, diags, "grafana", dir + "/certificate.yaml", "grafana/exposure/certificate.yaml", model, cert);
-    resources += "- ca.yaml\n- certificate.yaml\n";
+    resources += "- certificate.yaml\n";
     parts.push_back("a certificate from the fleet's self-signed CA (cert-manager)");
   }
   if (g.expose == "gateway") {
@@ -88,7 +86,7 @@ void EmitGrafana(const model::Model& model, out::OutputTree& tree, diag::Diagnos
                {"tls_secret", g.tls_secret},
                {"root_url", fmt::format("{}://{}", tls ? "https" : "http", g.host)}});
   if (exposed && (gateway || SelfSignedTls(model))) EmitExposure(model, tree, diags);
-  if (SelfSignedTls(model)) {
+  if (NeedsFleetCa(model)) {
     PutTemplate(tree, diags, "grafana", naming::ComponentValues("cert-manager", "cert-manager"),
                 "components/cert-manager-values.yaml", model, {});
   }

@@ -26,9 +26,10 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
   }
   if (!model.addons.empty()) NotYet(diags, "addons", "remove addons: for now");
   for (const model::Cluster& c : model.clusters) {
-    if (c.role == "remote") {
-      NotYet(diags, fmt::format("cluster '{}' with role: {}", c.name, c.role),
-             "this version renders a central cluster, optionally with a control cluster running Argo CD");
+    if (c.role == "remote" && c.HasAgents() && model.platform.provider != "kind") {
+      NotYet(diags, fmt::format("remote cluster '{}' on provider {}", c.name, model.platform.provider),
+             "with mesh: none, remote agents reach the central ingest proxy by its kind node name; use "
+             "platform.provider: kind for now");
     }
     if (c.agents == "prometheus-vector" && c.metrics_transport == "federation") {
       NotYet(diags, fmt::format("metricsTransport: federation (cluster '{}')", c.name),

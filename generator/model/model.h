@@ -160,6 +160,7 @@ struct Model {
   std::set<std::string> log_shippers_in_use;
   std::set<std::string> apps_in_use;
   std::set<std::string> environments_in_use;
+  size_t remotes_with_agents = 0;
 
   [[nodiscard]] const Cluster& Central() const { return clusters[central_index]; }
   [[nodiscard]] const Cluster& ArgoCdCluster() const;

@@ -86,11 +86,13 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
   }
   if (mode == CommitMode::kCheck) return result;
 
+  std::vector<FileSystem::File> writes;
   for (const auto* list : {&changes.added, &changes.changed}) {
     for (const std::string& path : *list) {
-      if (path != kManifestPath) fs.Write(JoinPath(dir, path), files.at(path), IsScript(files.at(path)));
+      if (path != kManifestPath) writes.push_back({JoinPath(dir, path), &files.at(path), IsScript(files.at(path))});
     }
   }
+  fs.WriteAll(writes);
   for (const std::string& path : changes.removed) fs.Remove(JoinPath(dir, path), dir);
   // The manifest goes last: if anything above failed, the old manifest still
   // names every file lgtmgen owns, so the next run cleans up.

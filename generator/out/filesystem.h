@@ -33,6 +33,19 @@ class FileSystem {
   /// Removes the file path, then each parent directory up to (not including)
   /// stop_at that became empty. Throws IoError.
   virtual void Remove(const std::string& path, const std::string& stop_at) = 0;
+
+  /// One file for WriteAll.
+  struct File {
+    std::string path;
+    const std::string* content;
+    bool executable;
+  };
+  /// Writes every file as Write does, in any order (the real disk uses several
+  /// threads: creating files dominates a large render). Throws IoError for the
+  /// first failure, after the other writes finished.
+  virtual void WriteAll(const std::vector<File>& files) {
+    for (const File& f : files) Write(f.path, *f.content, f.executable);
+  }
 };
 
 /// The real disk.
@@ -43,6 +56,7 @@ class RealFileSystem final : public FileSystem {
   std::vector<std::string> List(const std::string& path) const override;
   void Write(const std::string& path, const std::string& content, bool executable = false) override;
   void Remove(const std::string& path, const std::string& stop_at) override;
+  void WriteAll(const std::vector<File>& files) override;
 };
 
 /// An in-memory disk for tests; counts writes and removals.

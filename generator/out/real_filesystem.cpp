@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "out/filesystem.h"
 
@@ -44,7 +45,7 @@ void RealFileSystem::Write(const std::string& path, const std::string& content, 
   const fs::path target(path);
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
   if (ec) throw IoError(fmt::format("cannot create {}: {}", target.parent_path().string(), ec.message()));
-  const std::string temp = fmt::format("{}.lgtmgen-tmp-{}", path, ::getpid());
+  const std::string temp = fmt::format("{}.lgtmgen-tmp-{}", path, ::getpid());  // unique per path and process
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out << content;
@@ -62,6 +63,27 @@ void RealFileSystem::Write(const std::string& path, const std::string& content, 
     std::error_code ignored;
     fs::remove(temp, ignored);
     throw IoError(fmt::format("cannot replace {}: {}", path, ec.message()));
+  }
+}
+
+void RealFileSystem::WriteAll(const std::vector<File>& files) {
+  const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency() * 2, 1, 16);
+  std::vector<std::string> errors(workers);
+  std::vector<std::thread> threads;
+  for (size_t w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      for (size_t i = w; i < files.size() && errors[w].empty(); i += workers) {
+        try {
+          Write(files[i].path, *files[i].content, files[i].executable);
+        } catch (const IoError& e) {
+          errors[w] = e.what();
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& e : errors) {
+    if (!e.empty()) throw IoError(e);
   }
 }
 

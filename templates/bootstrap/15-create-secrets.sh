@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_cmd kubectl openssl base64
 
-CLUSTER="@@central@@"   # the central cluster runs every consumer below
+CENTRAL="@@central@@"   # runs the back ends, Grafana and the ingest proxy
 
 # resolve VAR NAMESPACE SECRET KEY generate|required: print the value to use.
 resolve() {
@@ -23,40 +23,96 @@ resolve() {
     printf '%s' "${value}"
     return 0
   fi
-  value=$(secret_key "${CLUSTER}" "${ns}" "${secret}" "${key}")
+  value=$(secret_key "${CENTRAL}" "${ns}" "${secret}" "${key}")
   if [[ -n ${value} ]]; then
-    log "${var} is unset: keeping ${key} of Secret ${ns}/${secret} already in ${CLUSTER}"
+    log "${var} is unset: keeping ${key} of Secret ${ns}/${secret} already in ${CENTRAL}"
     printf '%s' "${value}"
     return 0
   fi
   if [[ ${mode} == generate ]]; then
     log "${var} is unset: generated a random ${key} for Secret ${ns}/${secret}" \
-      "(read it: kubectl --context $(ctx "${CLUSTER}") -n ${ns} get secret ${secret} -o jsonpath='{.data.${key}}' | base64 -d)"
+      "(read it: kubectl --context $(ctx "${CENTRAL}") -n ${ns} get secret ${secret} -o jsonpath='{.data.${key}}' | base64 -d)"
     openssl rand -hex 24
     return 0
   fi
-  die "${var} is not set and Secret ${ns}/${secret} does not exist in ${CLUSTER}; export ${var} and re-run"
+  die "${var} is not set and Secret ${ns}/${secret} does not exist in ${CENTRAL}; export ${var} and re-run"
 }
 
-# put_secret NAMESPACE SECRET KEY=VALUE...: create or replace the Secret with
-# exactly these keys. Values go through files in a private temporary folder,
-# never through argv, so they do not show up in the process list.
+# put_secret CLUSTER NAMESPACE SECRET KEY=VALUE...: create or replace the
+# Secret with exactly these keys. Values go through files in a private
+# temporary folder, never through argv, so they do not show up in the process
+# list.
 put_secret() {
-  local ns=$1 secret=$2 pair dir
-  shift 2
+  local cluster=$1 ns=$2 secret=$3 pair dir
+  shift 3
   dir=$(mktemp -d)
   chmod 700 "${dir}"
   for pair in "$@"; do
     printf '%s' "${pair#*=}" >"${dir}/${pair%%=*}"
   done
-  ensure_namespace "${CLUSTER}" "${ns}"
-  kc "${CLUSTER}" -n "${ns}" create secret generic "${secret}" --from-file="${dir}" \
+  ensure_namespace "${cluster}" "${ns}"
+  kc "${cluster}" -n "${ns}" create secret generic "${secret}" --from-file="${dir}" \
     --dry-run=client -o yaml \
-    | kc "${CLUSTER}" label --local -f - -o yaml app.kubernetes.io/managed-by=lgtmgen-bootstrap \
-    | kc "${CLUSTER}" apply -f - >/dev/null
+    | kc "${cluster}" label --local -f - -o yaml app.kubernetes.io/managed-by=lgtmgen-bootstrap \
+    | kc "${cluster}" apply -f - >/dev/null
   rm -rf "${dir}"
-  log "Secret ${ns}/${secret} up to date ($# key(s))"
+  log "${cluster}: Secret ${ns}/${secret} up to date ($# key(s))"
 }
+#~if fleet_ca
+
+# ensure_fleet_ca: the fleet's CA key pair, the Secret lgtm-ca in namespace
+# cert-manager of the central cluster (cert-manager's ClusterIssuer lgtm-ca
+# signs with it). Generated once; an existing one is kept.
+ensure_fleet_ca() {
+  local dir
+  if [[ -n $(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt) ]]; then
+    log "fleet CA exists in ${CENTRAL}; keeping it"
+    return 0
+  fi
+  dir=$(mktemp -d)
+  chmod 700 "${dir}"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+    -subj "/CN=@@fleet@@ fleet CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "${dir}/tls.key" -out "${dir}/tls.crt" 2>/dev/null
+  put_secret "${CENTRAL}" cert-manager lgtm-ca "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
+  rm -rf "${dir}"
+}
+#~end
+#~if ingest
+
+# ingest_client CLUSTER TENANT KEY NAMESPACE...: TENANT's password for the
+# central ingest proxy (kept in the Secret lgtm-ingest-users of the central
+# cluster under KEY, generated once), and the Secret lgtm-ingest-client
+# (username, password, the fleet CA) in each NAMESPACE of CLUSTER, where its
+# agents read it.
+ingest_users=()
+ingest_htpasswd=""
+ingest_client() {
+  local cluster=$1 tenant=$2 key=$3 password hash ns
+  shift 3
+  password=$(secret_key "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-users "${key}")
+  [[ -n ${password} ]] || password=$(openssl rand -hex 24)
+  ingest_users+=("${key}=${password}")
+  hash=$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)
+  ingest_htpasswd+="${tenant}:${hash}"$'\n'
+  for ns in "$@"; do
+    put_secret "${cluster}" "${ns}" lgtm-ingest-client \
+      "username=${tenant}" "password=${password}" "ca.crt=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)"
+  done
+}
+#~end
+
+#~if fleet_ca
+ensure_fleet_ca
+#~end
 
 @@secrets@@
+#~if ingest
+
+# The ingest proxy's users: one per remote tenant, passwords hashed (apr1).
+@@ingest_clients@@
+put_secret "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-users "${ingest_users[@]}"
+put_secret "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-htpasswd "htpasswd=${ingest_htpasswd}"
+#~end
 log "done"

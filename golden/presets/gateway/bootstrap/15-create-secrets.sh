@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_cmd kubectl openssl base64
 
-CLUSTER="lgtm-central"   # the central cluster runs every consumer below
+CENTRAL="lgtm-central"   # runs the back ends, Grafana and the ingest proxy
 
 # resolve VAR NAMESPACE SECRET KEY generate|required: print the value to use.
 resolve() {
@@ -23,52 +23,74 @@ resolve() {
     printf '%s' "${value}"
     return 0
   fi
-  value=$(secret_key "${CLUSTER}" "${ns}" "${secret}" "${key}")
+  value=$(secret_key "${CENTRAL}" "${ns}" "${secret}" "${key}")
   if [[ -n ${value} ]]; then
-    log "${var} is unset: keeping ${key} of Secret ${ns}/${secret} already in ${CLUSTER}"
+    log "${var} is unset: keeping ${key} of Secret ${ns}/${secret} already in ${CENTRAL}"
     printf '%s' "${value}"
     return 0
   fi
   if [[ ${mode} == generate ]]; then
     log "${var} is unset: generated a random ${key} for Secret ${ns}/${secret}" \
-      "(read it: kubectl --context $(ctx "${CLUSTER}") -n ${ns} get secret ${secret} -o jsonpath='{.data.${key}}' | base64 -d)"
+      "(read it: kubectl --context $(ctx "${CENTRAL}") -n ${ns} get secret ${secret} -o jsonpath='{.data.${key}}' | base64 -d)"
     openssl rand -hex 24
     return 0
   fi
-  die "${var} is not set and Secret ${ns}/${secret} does not exist in ${CLUSTER}; export ${var} and re-run"
+  die "${var} is not set and Secret ${ns}/${secret} does not exist in ${CENTRAL}; export ${var} and re-run"
 }
 
-# put_secret NAMESPACE SECRET KEY=VALUE...: create or replace the Secret with
-# exactly these keys. Values go through files in a private temporary folder,
-# never through argv, so they do not show up in the process list.
+# put_secret CLUSTER NAMESPACE SECRET KEY=VALUE...: create or replace the
+# Secret with exactly these keys. Values go through files in a private
+# temporary folder, never through argv, so they do not show up in the process
+# list.
 put_secret() {
-  local ns=$1 secret=$2 pair dir
-  shift 2
+  local cluster=$1 ns=$2 secret=$3 pair dir
+  shift 3
   dir=$(mktemp -d)
   chmod 700 "${dir}"
   for pair in "$@"; do
     printf '%s' "${pair#*=}" >"${dir}/${pair%%=*}"
   done
-  ensure_namespace "${CLUSTER}" "${ns}"
-  kc "${CLUSTER}" -n "${ns}" create secret generic "${secret}" --from-file="${dir}" \
+  ensure_namespace "${cluster}" "${ns}"
+  kc "${cluster}" -n "${ns}" create secret generic "${secret}" --from-file="${dir}" \
     --dry-run=client -o yaml \
-    | kc "${CLUSTER}" label --local -f - -o yaml app.kubernetes.io/managed-by=lgtmgen-bootstrap \
-    | kc "${CLUSTER}" apply -f - >/dev/null
+    | kc "${cluster}" label --local -f - -o yaml app.kubernetes.io/managed-by=lgtmgen-bootstrap \
+    | kc "${cluster}" apply -f - >/dev/null
   rm -rf "${dir}"
-  log "Secret ${ns}/${secret} up to date ($# key(s))"
+  log "${cluster}: Secret ${ns}/${secret} up to date ($# key(s))"
 }
+
+# ensure_fleet_ca: the fleet's CA key pair, the Secret lgtm-ca in namespace
+# cert-manager of the central cluster (cert-manager's ClusterIssuer lgtm-ca
+# signs with it). Generated once; an existing one is kept.
+ensure_fleet_ca() {
+  local dir
+  if [[ -n $(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt) ]]; then
+    log "fleet CA exists in ${CENTRAL}; keeping it"
+    return 0
+  fi
+  dir=$(mktemp -d)
+  chmod 700 "${dir}"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+    -subj "/CN=gateway fleet CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "${dir}/tls.key" -out "${dir}/tls.crt" 2>/dev/null
+  put_secret "${CENTRAL}" cert-manager lgtm-ca "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
+  rm -rf "${dir}"
+}
+
+ensure_fleet_ca
 
 # Grafana admin (grafana.adminSecret), namespace grafana.
 GRAFANA_ADMIN_USER="${GRAFANA_ADMIN_USER:-admin}"
 grafana_password=$(resolve GRAFANA_ADMIN_PASSWORD grafana grafana-admin admin-password generate)
-put_secret grafana grafana-admin "admin-user=${GRAFANA_ADMIN_USER}" "admin-password=${grafana_password}"
+put_secret "${CENTRAL}" grafana grafana-admin "admin-user=${GRAFANA_ADMIN_USER}" "admin-password=${grafana_password}"
 
 # Object storage (backends.storage.credentialsSecret), in every namespace
 # that reads it. The back ends read AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; MinIO reads rootUser/rootPassword.
 s3_access=$(resolve LGTM_S3_ACCESS_KEY minio lgtm-s3 AWS_ACCESS_KEY_ID generate)
 s3_secret=$(resolve LGTM_S3_SECRET_KEY minio lgtm-s3 AWS_SECRET_ACCESS_KEY generate)
 for ns in minio mimir loki tempo; do
-  put_secret "${ns}" lgtm-s3 \
+  put_secret "${CENTRAL}" "${ns}" lgtm-s3 \
     "AWS_ACCESS_KEY_ID=${s3_access}" "AWS_SECRET_ACCESS_KEY=${s3_secret}" \
     "rootUser=${s3_access}" "rootPassword=${s3_secret}"
 done

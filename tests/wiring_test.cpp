@@ -202,9 +202,20 @@ TEST_CASE("every datasource sends the tenant of a cluster, and links stay within
         CHECK(uids.count((*it)[1]) == 1);
       }
     }
+    // One folder per (backend set, tenant), plus one federated set per backend set.
+    const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
+    const bool instances = spec["isolation"] && spec["isolation"].as<std::string>() == "instances";
+    const bool federation = spec["backends"] && spec["backends"]["federation"] && spec["backends"]["federation"].as<bool>();
+    std::set<std::pair<std::string, std::string>> folders;
+    std::set<std::string> environments;
+    for (const auto& c : spec["clusters"]) {
+      if (c["role"].as<std::string>() == "control") continue;
+      const std::string env = instances ? c["environment"].as<std::string>() : "";
+      environments.insert(env);
+      folders.insert({env, c["tenant"] ? c["tenant"].as<std::string>() : c["name"].as<std::string>()});
+    }
     INFO(r.name);
-    const bool federation = r.files.count("tenants/all-tenants/datasources.yaml") == 1;
-    CHECK(datasource_files == static_cast<int>(r.tenants.size()) + (federation ? 1 : 0));
+    CHECK(datasource_files == static_cast<int>(folders.size() + (federation ? environments.size() : 0)));
   }
 }
 

@@ -2,6 +2,7 @@
 // component. Applications are generated from clusters/*/cluster.json.
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include "emit/components.h"
@@ -15,6 +16,12 @@ render::Vars RepoVars(const model::Model& model) {
   return {{"repo_url", model.gitops.repo_url},
           {"revision", model.gitops.target_revision},
           {"facts_glob", naming::RepoPath(model.gitops.path, "clusters/*/cluster.json")}};
+}
+
+// The project of Applications on telemetry-shipping clusters: one for all,
+// or one per environment with isolation: instances.
+std::string AgentProject(const model::Model& model) {
+  return model.isolation == "instances" ? "'env-{{.environment}}'" : "agents";
 }
 
 // The post-selector block of an ApplicationSet generator.
@@ -59,7 +66,7 @@ void EmitHelmApplicationSet(const model::Model& model, const HelmComponent& c, o
   vars["component"] = c.name;
   vars["selector"] = SelectorBlock(c.selectors);
   vars["wave"] = std::to_string(c.wave);
-  vars["project"] = c.central ? "central" : "agents";
+  vars["project"] = c.central ? "central" : AgentProject(model);
   vars["chart_repo"] = model.catalog.Chart(c.chart).repo;
   vars["chart"] = c.chart;
   vars["chart_version"] = model.catalog.Chart(c.chart).version;
@@ -93,11 +100,32 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   for (const KustomizeComponent& k : KustomizeComponents(model)) {
     if (!k.to_central) agent_namespaces.insert(k.ns);
   }
-  if (!agent_namespaces.empty()) {
+  if (!agent_namespaces.empty() && model.isolation != "instances") {
     std::string destinations;
     for (const std::string& ns : agent_namespaces) destinations += fmt::format("- name: \"*\"\n  namespace: {}\n", ns);
     PutTemplate(tree, diags, "argocd", "argocd/projects/agents.yaml", "argocd/project-agents.yaml", model,
-                {{"source_repos", SourceRepos(model, false)}, {"destinations", destinations}});
+                {{"project", "agents"},
+                 {"description", "Telemetry agents and demo apps on every cluster of the fleet that ships telemetry"},
+                 {"source_repos", SourceRepos(model, false)},
+                 {"destinations", destinations}});
+  }
+  if (!agent_namespaces.empty() && model.isolation == "instances") {
+    // One project per environment: its Applications may deploy only to the
+    // clusters of that environment.
+    std::map<std::string, std::string> destinations;
+    for (const model::Cluster& c : model.clusters) {
+      if (c.environment.empty()) continue;
+      for (const std::string& ns : agent_namespaces) {
+        destinations[c.environment] += fmt::format("- name: {}\n  namespace: {}\n", c.name, ns);
+      }
+    }
+    for (const auto& [env, list] : destinations) {
+      PutTemplate(tree, diags, "argocd", "argocd/projects/env-" + env + ".yaml", "argocd/project-agents.yaml", model,
+                  {{"project", "env-" + env},
+                   {"description", "Telemetry agents and demo apps on the clusters of environment " + env},
+                   {"source_repos", SourceRepos(model, false)},
+                   {"destinations", list}});
+    }
   }
   for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);
 
@@ -108,7 +136,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     vars["path"] = naming::RepoPath(model.gitops.path, k.path);
     vars["selector"] = SelectorBlock(k.selectors);
     vars["destination"] = k.to_central ? model.Central().name : "'{{.name}}'";
-    vars["project"] = k.to_central ? "central" : "agents";
+    vars["project"] = k.to_central ? "central" : AgentProject(model);
     vars["namespace"] = k.ns;
     vars["wave"] = std::to_string(k.wave);
     vars["needs_crds"] = render::Flag(k.needs_crds);

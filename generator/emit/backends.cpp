@@ -2,6 +2,7 @@
 // central cluster, shaped by backends.storage, retention and size.
 #include <fmt/format.h>
 
+#include "emit/components.h"
 #include "emit/files.h"
 #include "naming/namer.h"
 
@@ -27,16 +28,58 @@ const std::vector<std::string>& Buckets() {
   return kBuckets;
 }
 
-render::Vars StorageVars(const model::Model& model) {
+// Bucket names start with the spec's prefix, then the instance's environment.
+std::string BucketPrefix(const model::Model& model, const std::string& env) {
+  std::string prefix;
+  if (!model.backends.storage.bucket_prefix.empty()) prefix += model.backends.storage.bucket_prefix + "-";
+  if (!env.empty()) prefix += env + "-";
+  return prefix;
+}
+
+render::Vars StorageVars(const model::Model& model, const std::string& env) {
   const model::Storage& s = model.backends.storage;
   const SizeProfile p = ProfileOf(model.backends.size);
   return {{"secret", s.credentials_secret},
           {"endpoint", s.endpoint},
           {"insecure", s.insecure ? "true" : "false"},
           {"region", s.region},
-          {"bucket_prefix", s.bucket_prefix.empty() ? "" : s.bucket_prefix + "-"},
+          {"bucket_prefix", BucketPrefix(model, env)},
           {"size", model.backends.size},
           {"replicas", std::to_string(p.replicas)}};
+}
+
+// Mimir, Loki and Tempo of one backend set.
+void EmitInstance(const model::Model& model, const std::string& env, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const SizeProfile profile = ProfileOf(model.backends.size);
+  const std::string federation = render::Flag(model.backends.federation);
+  const std::string mimir_ns = InstanceName("mimir", env);
+
+  render::Vars mimir = StorageVars(model, env);
+  mimir["retention"] = model.backends.retention.metrics;
+  mimir["federation"] = federation;
+  mimir["cluster_label"] = model.cluster_label;
+  mimir["namespace"] = mimir_ns;
+  PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("mimir-distributed", env)),
+              "backends/mimir-distributed.yaml", model, mimir);
+
+  render::Vars loki = StorageVars(model, env);
+  loki.erase("replicas");
+  loki["retention"] = model.backends.retention.logs;
+  loki["federation"] = federation;
+  loki["loki_replicas"] = std::to_string(profile.loki_replicas);
+  loki["loki_replication"] = std::to_string(profile.loki_replicas);
+  loki["cluster_label"] = model.cluster_label;
+  loki["namespace"] = InstanceName("loki", env);
+  loki["mimir_namespace"] = mimir_ns;
+  PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("loki", env)),
+              "backends/loki.yaml", model, loki);
+
+  render::Vars tempo = StorageVars(model, env);
+  tempo["retention"] = model.backends.retention.traces;
+  tempo["namespace"] = InstanceName("tempo", env);
+  tempo["mimir_namespace"] = mimir_ns;
+  PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("tempo-distributed", env)),
+              "backends/tempo-distributed.yaml", model, tempo);
 }
 
 }  // namespace
@@ -46,38 +89,17 @@ void EmitBackendValues(const model::Model& model, out::OutputTree& tree, diag::D
   const SizeProfile profile = ProfileOf(model.backends.size);
   if (storage.type == "s3" && storage.provider == "minio") {
     std::string buckets;
-    for (const std::string& b : Buckets()) {
-      const std::string name = storage.bucket_prefix.empty() ? b : storage.bucket_prefix + "-" + b;
-      buckets += fmt::format("  - name: {}\n    policy: none\n    purge: false\n", name);
+    for (const std::string& env : Instances(model)) {
+      for (const std::string& b : Buckets()) {
+        buckets += fmt::format("  - name: {}{}\n    policy: none\n    purge: false\n", BucketPrefix(model, env), b);
+      }
     }
     PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", "minio"), "backends/minio.yaml",
                 model,
                 {{"secret", storage.credentials_secret}, {"storage_size", profile.object_storage},
                  {"buckets", buckets}});
   }
-  const std::string federation = render::Flag(model.backends.federation);
-
-  render::Vars mimir = StorageVars(model);
-  mimir["retention"] = model.backends.retention.metrics;
-  mimir["federation"] = federation;
-  mimir["cluster_label"] = model.cluster_label;
-  PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", "mimir-distributed"),
-              "backends/mimir-distributed.yaml", model, mimir);
-
-  render::Vars loki = StorageVars(model);
-  loki.erase("replicas");
-  loki["retention"] = model.backends.retention.logs;
-  loki["federation"] = federation;
-  loki["loki_replicas"] = std::to_string(profile.loki_replicas);
-  loki["loki_replication"] = std::to_string(profile.loki_replicas);
-  loki["cluster_label"] = model.cluster_label;
-  PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", "loki"), "backends/loki.yaml", model,
-              loki);
-
-  render::Vars tempo = StorageVars(model);
-  tempo["retention"] = model.backends.retention.traces;
-  PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", "tempo-distributed"),
-              "backends/tempo-distributed.yaml", model, tempo);
+  for (const std::string& env : Instances(model)) EmitInstance(model, env, tree, diags);
 }
 
 }  // namespace lgtmgen::emit

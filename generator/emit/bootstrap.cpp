@@ -5,6 +5,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
@@ -45,6 +46,15 @@ std::string CreateSteps(const model::Model& model) {
   return out;
 }
 
+// Every namespace of the back ends, space-separated.
+std::string BackendNamespaces(const model::Model& model) {
+  std::vector<std::string> out;
+  for (const std::string& env : Instances(model)) {
+    for (const char* backend : {"mimir", "loki", "tempo"}) out.push_back(InstanceName(backend, env));
+  }
+  return fmt::format("{}", fmt::join(out, " "));
+}
+
 std::string SecretSteps(const model::Model& model) {
   std::string out = fmt::format(
       "# Grafana admin (grafana.adminSecret), namespace grafana.\n"
@@ -63,12 +73,13 @@ std::string SecretSteps(const model::Model& model) {
       "# that reads it. The back ends read AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY{0}.\n"
       "s3_access=$(resolve LGTM_S3_ACCESS_KEY {1} {2} AWS_ACCESS_KEY_ID {3})\n"
       "s3_secret=$(resolve LGTM_S3_SECRET_KEY {1} {2} AWS_SECRET_ACCESS_KEY {3})\n"
-      "for ns in {4}mimir loki tempo; do\n"
+      "for ns in {4}{6}; do\n"
       "  put_secret \"${{CENTRAL}}\" \"${{ns}}\" {2} \\\n"
       "    \"AWS_ACCESS_KEY_ID=${{s3_access}}\" \"AWS_SECRET_ACCESS_KEY=${{s3_secret}}\"{5}\n"
       "done\n",
       minio ? "; MinIO reads rootUser/rootPassword" : "", home, s.credentials_secret, mode,
-      minio ? "minio " : "", minio ? " \\\n    \"rootUser=${s3_access}\" \"rootPassword=${s3_secret}\"" : "");
+      minio ? "minio " : "", minio ? " \\\n    \"rootUser=${s3_access}\" \"rootPassword=${s3_secret}\"" : "",
+      BackendNamespaces(model));
   return out;
 }
 
@@ -87,13 +98,22 @@ std::vector<std::string> AgentNamespaces(const std::string& scenario) {
   return {};
 }
 
+// The (empty) user files of every backend set, as a bash array literal.
+std::string HtpasswdFiles(const model::Model& model) {
+  std::vector<std::string> files;
+  for (const std::string& env : Instances(model)) files.push_back(fmt::format("[{}]=''", IngestUserFile(env)));
+  return fmt::format("{}", fmt::join(files, " "));
+}
+
 // One ingest_client line per remote cluster that ships telemetry (mesh: none).
 std::string IngestClientSteps(const model::Model& model) {
   if (!NeedsIngest(model)) return {};
   std::string out;
   for (const model::Cluster& c : model.clusters) {
     if (c.role != "remote" || !c.HasAgents()) continue;
-    out += fmt::format("ingest_client {} {} {} {}\n", c.name, ShellQuote(c.tenant), naming::TenantSlug(c.tenant),
+    const std::string env = endpoints::InstanceOf(model, c);
+    out += fmt::format("ingest_client {} {} {} {} {}\n", c.name, ShellQuote(c.tenant), naming::TenantKey(c.tenant, env),
+                       IngestUserFile(env),
                        fmt::join(AgentNamespaces(c.agents), " "));
   }
   return out;
@@ -167,7 +187,8 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"fleet", model.name},
                {"ingest", render::Flag(NeedsIngest(model))},
                {"ingest_namespace", kIngestNamespace},
-               {"ingest_clients", IngestClientSteps(model)}});
+               {"ingest_clients", IngestClientSteps(model)},
+               {"htpasswd_files", HtpasswdFiles(model)}});
   std::string registrations;
   for (const model::Cluster& c : model.clusters) {
     if (c.name == model.gitops.argocd_cluster) continue;

@@ -5,6 +5,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
@@ -31,7 +32,7 @@ std::string ClusterFactsJson(const model::Model& model, const model::Cluster& c)
   facts["name"] = c.name;
   facts["role"] = c.role;
   facts["tenant"] = c.tenant;
-  facts["tenantSlug"] = c.tenant.empty() ? "" : naming::TenantSlug(c.tenant);
+  facts["tenantSlug"] = c.tenant.empty() ? "" : naming::TenantKey(c.tenant, endpoints::InstanceOf(model, c));
   facts["environment"] = c.environment;
   facts["agentScenario"] = c.agents;
   facts["logShipper"] = Fact(model, c, "logShipper");

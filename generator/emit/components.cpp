@@ -29,9 +29,16 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
   if (model.backends.storage.type == "s3" && model.backends.storage.provider == "minio") {
     add({"minio", "minio", "minio", "", "backends", "minio", central, kWaveStorage, false, false, true});
   }
-  add({"mimir", "mimir-distributed", "mimir", "", "backends", "mimir", central, kWaveBackends, true, false, true});
-  add({"loki", "loki", "loki", "", "backends", "loki", central, kWaveBackends, false, false, true});
-  add({"tempo", "tempo-distributed", "tempo", "", "backends", "tempo", central, kWaveBackends, false, false, true});
+  // One backend set per instance (environment with isolation: instances),
+  // each in its own namespaces; release names stay, so Service names do too.
+  for (const std::string& env : Instances(model)) {
+    add({InstanceName("mimir", env), "mimir-distributed", "mimir", InstanceName("mimir-distributed", env), "backends",
+         InstanceName("mimir", env), central, kWaveBackends, true, false, true});
+    add({InstanceName("loki", env), "loki", "loki", InstanceName("loki", env), "backends", InstanceName("loki", env),
+         central, kWaveBackends, false, false, true});
+    add({InstanceName("tempo", env), "tempo-distributed", "tempo", InstanceName("tempo-distributed", env), "backends",
+         InstanceName("tempo", env), central, kWaveBackends, false, false, true});
+  }
   add({"grafana", "grafana", "grafana", "", "grafana", kGrafanaNamespace, central, kWaveApps, false, false, true});
 
   const auto& used = model.scenarios_in_use;
@@ -87,9 +94,12 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
                  "tenants/{{.tenantSlug}}", {{"role", "NotIn", {"control"}}}, true, kGrafanaNamespace, kWaveApps,
                  false});
   if (model.backends.federation) {
-    out.push_back({"datasources-all", "central cluster: the federated (all tenants) Grafana datasources",
-                   std::string("tenants/") + naming::kAllTenantsSlug, central, true, kGrafanaNamespace, kWaveApps,
-                   false});
+    for (const std::string& env : Instances(model)) {
+      out.push_back({InstanceName("federated", env),
+                     "central cluster: the federated (all tenants) Grafana datasources",
+                     "tenants/" + InstanceName(naming::kAllTenantsSlug, env), central, true, kGrafanaNamespace,
+                     kWaveApps, false});
+    }
   }
   if (NeedsFleetCa(model)) {
     out.push_back({"fleet-ca", "central cluster: the fleet CA's ClusterIssuer", kFleetCaPath, central, true,
@@ -168,11 +178,22 @@ std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& 
   return "";
 }
 
+std::vector<std::string> Instances(const model::Model& model) {
+  if (model.isolation != "instances") return {""};
+  return {model.environments_in_use.begin(), model.environments_in_use.end()};
+}
+
+std::string InstanceName(const std::string& name, const std::string& environment) {
+  return environment.empty() ? name : name + "-" + environment;
+}
+
 bool NeedsIngest(const model::Model& model) {
   return model.mesh.type == "none" && model.remotes_with_agents > 0;
 }
 
 bool NeedsFleetCa(const model::Model& model) { return SelfSignedTls(model) || NeedsIngest(model); }
+
+std::string IngestUserFile(const std::string& environment) { return InstanceName("htpasswd", environment); }
 
 std::string IngestHost(const model::Model& model) { return model.Central().name + "-control-plane"; }
 

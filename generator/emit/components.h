@@ -76,11 +76,19 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// (9411): the agent of scenario. "" for none.
 [[nodiscard]] std::string LocalOtlpHost(const std::string& scenario);
 
+/// The backend sets: {""} with isolation: tenants, else the environments.
+[[nodiscard]] std::vector<std::string> Instances(const model::Model& model);
+/// "name" or "name-<environment>": how a per-instance thing is named.
+[[nodiscard]] std::string InstanceName(const std::string& name, const std::string& environment);
+
 /// True with mesh: none when a remote cluster runs agents: the central
 /// cluster then publishes its write paths through the ingest proxy.
 [[nodiscard]] bool NeedsIngest(const model::Model& model);
 /// True when the fleet CA signs something (Grafana's or the proxy's cert).
 [[nodiscard]] bool NeedsFleetCa(const model::Model& model);
+/// The ingest proxy's user file of a backend set ("htpasswd", "htpasswd-prod"):
+/// a key of the Secret lgtm-ingest-htpasswd.
+[[nodiscard]] std::string IngestUserFile(const std::string& environment);
 /// The name remote agents reach the ingest proxy by: the central cluster's
 /// control-plane node, on kind's docker network.
 [[nodiscard]] std::string IngestHost(const model::Model& model);

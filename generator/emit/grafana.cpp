@@ -6,14 +6,11 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
 
-/// Query URLs of the central stack, as Grafana (on the central cluster) sees them.
-inline constexpr const char* kMimirQueryUrl = "http://mimir-gateway.mimir.svc/prometheus";
-inline constexpr const char* kLokiQueryUrl = "http://loki-gateway.loki.svc";
-inline constexpr const char* kTempoQueryUrl = "http://tempo-query-frontend.tempo.svc:3200";
 
 namespace {
 
@@ -50,7 +47,11 @@ void EmitExposure(const model::Model& model, out::OutputTree& tree, diag::Diagno
 // query with header (one tenant, or several joined by '|' for federation).
 void PutDatasources(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags,
                     const std::string& slug, const std::string& display, const std::string& header,
-                    const std::string& clusters, bool is_default) {
+                    const std::string& clusters, bool is_default, const std::string& env) {
+  // Query URLs of the instance's back ends, as Grafana (on the central cluster) sees them.
+  const std::string mimir_url = fmt::format("http://mimir-gateway.{}.svc/prometheus", InstanceName("mimir", env));
+  const std::string loki_url = fmt::format("http://loki-gateway.{}.svc", InstanceName("loki", env));
+  const std::string tempo_url = fmt::format("http://tempo-query-frontend.{}.svc:3200", InstanceName("tempo", env));
   const std::string dir = "tenants/" + slug;
   PutTemplate(tree, diags, "tenants", dir + "/kustomization.yaml", "tenants/kustomization.yaml", model,
               {{"display", display}, {"clusters", clusters}, {"namespace", kGrafanaNamespace}, {"slug", slug}});
@@ -61,9 +62,9 @@ void PutDatasources(const model::Model& model, out::OutputTree& tree, diag::Diag
                {"mimir_uid", naming::DatasourceUid("mimir", slug)},
                {"loki_uid", naming::DatasourceUid("loki", slug)},
                {"tempo_uid", naming::DatasourceUid("tempo", slug)},
-               {"mimir_url", kMimirQueryUrl},
-               {"loki_url", kLokiQueryUrl},
-               {"tempo_url", kTempoQueryUrl},
+               {"mimir_url", mimir_url},
+               {"loki_url", loki_url},
+               {"tempo_url", tempo_url},
                {"is_default", render::Flag(is_default)}});
 }
 
@@ -93,26 +94,32 @@ void EmitGrafana(const model::Model& model, out::OutputTree& tree, diag::Diagnos
 }
 
 void EmitTenants(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  // Several clusters may share a tenant (isolation: instances); one folder each.
-  std::map<std::string, std::vector<const model::Cluster*>> tenants;
+  // One folder per (backend set, tenant); several clusters may share a tenant.
+  std::map<std::pair<std::string, std::string>, std::vector<const model::Cluster*>> tenants;
   for (const model::Cluster& c : model.clusters) {
-    if (!c.tenant.empty()) tenants[c.tenant].push_back(&c);
+    if (!c.tenant.empty()) tenants[{endpoints::InstanceOf(model, c), c.tenant}].push_back(&c);
   }
-  std::string all_tenants, all_clusters;
-  for (const auto& [tenant, clusters] : tenants) {
+  std::map<std::string, std::pair<std::string, std::string>> federated;  // env → (tenants, clusters)
+  for (const auto& [key, clusters] : tenants) {
+    const auto& [env, tenant] = key;
     std::string names;
     bool central = false;
     for (const model::Cluster* c : clusters) {
       names += (names.empty() ? "" : ", ") + c->name;
       central = central || c->IsCentral();
     }
-    PutDatasources(model, tree, diags, naming::TenantSlug(tenant), "tenant " + tenant, tenant, names, central);
+    const std::string display = env.empty() ? "tenant " + tenant : fmt::format("tenant {}, {}", tenant, env);
+    PutDatasources(model, tree, diags, naming::TenantKey(tenant, env), display, tenant, names, central, env);
+    auto& [all_tenants, all_clusters] = federated[env];
     all_tenants += (all_tenants.empty() ? "" : "|") + tenant;
     all_clusters += (all_clusters.empty() ? "" : ", ") + names;
   }
-  // Tenant federation: the same datasources across every tenant at once.
+  // Tenant federation: the same datasources across every tenant of a backend set.
   if (model.backends.federation) {
-    PutDatasources(model, tree, diags, naming::kAllTenantsSlug, "all tenants", all_tenants, all_clusters, false);
+    for (const auto& [env, all] : federated) {
+      PutDatasources(model, tree, diags, InstanceName(naming::kAllTenantsSlug, env),
+                     env.empty() ? "all tenants" : "all tenants, " + env, all.first, all.second, false, env);
+    }
   }
 }
 

@@ -44,6 +44,7 @@ void EmitIngest(const model::Model& model, out::OutputTree& tree, diag::Diagnost
       servers += render::RenderFile(s.grpc ? "ingest/server-grpc.conf" : "ingest/server-http.conf",
                                     {{"what", env.empty() ? l.what : fmt::format("{} ({})", l.what, env)},
                                      {"port", std::to_string(port)},
+                                     {"user_file", IngestUserFile(env)},
                                      {"upstream", fmt::format("{}.{}.svc.cluster.local:{}", s.name, s.ns, s.port)}});
       container_ports += fmt::format("            - name: {}\n              containerPort: {}\n", name, port);
       service_ports += fmt::format("    - name: {}\n      port: {}\n      targetPort: {}\n      nodePort: {}\n{}", name,

@@ -6,6 +6,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
@@ -63,7 +64,8 @@ std::string ApplicationList(const model::Model& model) {
     }
     if (!c.tenant.empty()) {
       out += fmt::format("| `{}` | `{}/` (Kustomize) | `{}` on {} |\n", naming::ApplicationName(c.name, "datasources"),
-                         naming::TenantDir(c.tenant), kGrafanaNamespace, model.Central().name);
+                         "tenants/" + naming::TenantKey(c.tenant, endpoints::InstanceOf(model, c)), kGrafanaNamespace,
+                         model.Central().name);
     }
   }
   return out;

@@ -13,6 +13,10 @@
 namespace lgtmgen::model {
 namespace {
 
+// With isolation: instances an environment names the back-end components
+// ("mimir-<environment>") within naming::kMaxComponent.
+constexpr size_t kMaxEnvironment = naming::kMaxComponent - 6;
+
 class Validator {
  public:
   Validator(const Model& m, const spec::Document& doc, diag::Diagnostics& diags)
@@ -221,6 +225,12 @@ class Validator {
                        "run tns on a cluster with agents: alloy or prometheus-vector, or use hotrod or "
                        "instrumented-app, which send OTLP");
         }
+      }
+      if (m_.isolation == "instances" && c.environment.size() > kMaxEnvironment) {
+        diags_.Error(At(c.pointer + "/environment"),
+                     fmt::format("environment '{}' is longer than {} characters", c.environment, kMaxEnvironment),
+                     "with isolation: instances it names the back ends (mimir-<environment>, ...) and their "
+                     "Argo CD applications, which must fit Kubernetes' name limits");
       }
       if (m_.isolation == "instances" && c.HasAgents() && c.environment.empty()) {
         diags_.Error(At(c.pointer), fmt::format("cluster '{}' has no environment", c.name),

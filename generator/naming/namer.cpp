@@ -33,6 +33,10 @@ std::string TenantSlug(const std::string& tenant) {
   return slug.empty() ? "tenant" : slug;
 }
 
+std::string TenantKey(const std::string& tenant, const std::string& environment) {
+  return environment.empty() ? TenantSlug(tenant) : environment + "-" + TenantSlug(tenant);
+}
+
 std::string DatasourceUid(const std::string& backend, const std::string& slug) {
   std::string uid = backend + "-" + slug;
   if (uid.size() <= kMaxGrafanaUid) return uid;

@@ -31,6 +31,11 @@ inline constexpr const char* kAllTenantsSlug = "all-tenants";
 /// refuses that.
 [[nodiscard]] std::string TenantSlug(const std::string& tenant);
 
+/// The folder name of a tenant's datasources: its slug, prefixed with the
+/// environment when each environment has its own backends (the same tenant ID
+/// may then exist in two of them).
+[[nodiscard]] std::string TenantKey(const std::string& tenant, const std::string& environment);
+
 /// Grafana datasource UID for a backend ("mimir", "loki", "tempo") and a
 /// tenant slug: "<backend>-<slug>", shortened with a stable hash to fit
 /// kMaxGrafanaUid.

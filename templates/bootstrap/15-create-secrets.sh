@@ -81,21 +81,21 @@ ensure_fleet_ca() {
 #~end
 #~if ingest
 
-# ingest_client CLUSTER TENANT KEY NAMESPACE...: TENANT's password for the
-# central ingest proxy (kept in the Secret lgtm-ingest-users of the central
-# cluster under KEY, generated once), and the Secret lgtm-ingest-client
-# (username, password, the fleet CA) in each NAMESPACE of CLUSTER, where its
-# agents read it.
+# ingest_client CLUSTER TENANT KEY HTPASSWD NAMESPACE...: TENANT's password
+# for the central ingest proxy (kept in the Secret lgtm-ingest-users of the
+# central cluster under KEY, generated once), its line in the user file
+# HTPASSWD of its backend set, and the Secret lgtm-ingest-client (username,
+# password, the fleet CA) in each NAMESPACE of CLUSTER, where its agents read it.
 ingest_users=()
-ingest_htpasswd=""
+declare -A ingest_htpasswd=(@@htpasswd_files@@)
 ingest_client() {
-  local cluster=$1 tenant=$2 key=$3 password hash ns
-  shift 3
+  local cluster=$1 tenant=$2 key=$3 file=$4 password hash ns
+  shift 4
   password=$(secret_key "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-users "${key}")
   [[ -n ${password} ]] || password=$(openssl rand -hex 24)
   ingest_users+=("${key}=${password}")
   hash=$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)
-  ingest_htpasswd+="${tenant}:${hash}"$'\n'
+  ingest_htpasswd[${file}]+="${tenant}:${hash}"$'\n'
   for ns in "$@"; do
     put_secret "${cluster}" "${ns}" lgtm-ingest-client \
       "username=${tenant}" "password=${password}" "ca.crt=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)"
@@ -113,6 +113,10 @@ ensure_fleet_ca
 # The ingest proxy's users: one per remote tenant, passwords hashed (apr1).
 @@ingest_clients@@
 put_secret "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-users "${ingest_users[@]}"
-put_secret "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-htpasswd "htpasswd=${ingest_htpasswd}"
+htpasswd_pairs=()
+for file in "${!ingest_htpasswd[@]}"; do
+  htpasswd_pairs+=("${file}=${ingest_htpasswd[${file}]}")
+done
+put_secret "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-htpasswd "${htpasswd_pairs[@]}"
 #~end
 log "done"

@@ -78,21 +78,21 @@ ensure_fleet_ca() {
   rm -rf "${dir}"
 }
 
-# ingest_client CLUSTER TENANT KEY NAMESPACE...: TENANT's password for the
-# central ingest proxy (kept in the Secret lgtm-ingest-users of the central
-# cluster under KEY, generated once), and the Secret lgtm-ingest-client
-# (username, password, the fleet CA) in each NAMESPACE of CLUSTER, where its
-# agents read it.
+# ingest_client CLUSTER TENANT KEY HTPASSWD NAMESPACE...: TENANT's password
+# for the central ingest proxy (kept in the Secret lgtm-ingest-users of the
+# central cluster under KEY, generated once), its line in the user file
+# HTPASSWD of its backend set, and the Secret lgtm-ingest-client (username,
+# password, the fleet CA) in each NAMESPACE of CLUSTER, where its agents read it.
 ingest_users=()
-ingest_htpasswd=""
+declare -A ingest_htpasswd=([htpasswd]='')
 ingest_client() {
-  local cluster=$1 tenant=$2 key=$3 password hash ns
-  shift 3
+  local cluster=$1 tenant=$2 key=$3 file=$4 password hash ns
+  shift 4
   password=$(secret_key "${CENTRAL}" lgtm-ingest lgtm-ingest-users "${key}")
   [[ -n ${password} ]] || password=$(openssl rand -hex 24)
   ingest_users+=("${key}=${password}")
   hash=$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)
-  ingest_htpasswd+="${tenant}:${hash}"$'\n'
+  ingest_htpasswd[${file}]+="${tenant}:${hash}"$'\n'
   for ns in "$@"; do
     put_secret "${cluster}" "${ns}" lgtm-ingest-client \
       "username=${tenant}" "password=${password}" "ca.crt=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)"
@@ -117,9 +117,13 @@ for ns in minio mimir loki tempo; do
 done
 
 # The ingest proxy's users: one per remote tenant, passwords hashed (apr1).
-ingest_client lgtm-remote 'remote01' remote01 logging monitoring tracing
-ingest_client lgtm-remote-alloy 'remote02' remote02 alloy
-ingest_client lgtm-remote-otel 'remote03' remote03 monitoring opentelemetry
+ingest_client lgtm-remote 'remote01' remote01 htpasswd logging monitoring tracing
+ingest_client lgtm-remote-alloy 'remote02' remote02 htpasswd alloy
+ingest_client lgtm-remote-otel 'remote03' remote03 htpasswd monitoring opentelemetry
 put_secret "${CENTRAL}" lgtm-ingest lgtm-ingest-users "${ingest_users[@]}"
-put_secret "${CENTRAL}" lgtm-ingest lgtm-ingest-htpasswd "htpasswd=${ingest_htpasswd}"
+htpasswd_pairs=()
+for file in "${!ingest_htpasswd[@]}"; do
+  htpasswd_pairs+=("${file}=${ingest_htpasswd[${file}]}")
+done
+put_secret "${CENTRAL}" lgtm-ingest lgtm-ingest-htpasswd "${htpasswd_pairs[@]}"
 log "done"

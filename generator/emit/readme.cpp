@@ -29,29 +29,68 @@ std::string NodeId(const std::string& name) {
   return id;
 }
 
+// Mermaid: the clusters, the back ends of each backend set, the ingest
+// proxy with mesh: none, and one edge per signal of each cluster's agents.
 std::string Mermaid(const model::Model& model) {
   std::string out = "flowchart LR\n";
+  const std::string central = NodeId(model.Central().name);
   for (const model::Cluster& c : model.clusters) {
     const std::string id = NodeId(c.name);
     out += fmt::format("  subgraph {0}[\"{1} ({2})\"]\n", id, c.name, c.role);
     if (c.IsCentral()) {
-      out += fmt::format("    {0}_mimir[(Mimir)]\n    {0}_loki[(Loki)]\n    {0}_tempo[(Tempo)]\n"
-                         "    {0}_grafana[Grafana]\n",
-                         id);
+      for (const std::string& env : Instances(model)) {
+        const std::string suffix = env.empty() ? "" : " " + env;
+        const std::string node = NodeId(InstanceName(id, env));
+        out += fmt::format("    {0}_mimir[(Mimir{1})]\n    {0}_loki[(Loki{1})]\n    {0}_tempo[(Tempo{1})]\n", node,
+                           suffix);
+      }
+      out += fmt::format("    {0}_grafana[Grafana]\n", id);
+      if (NeedsIngest(model)) out += fmt::format("    {0}_ingest[\"ingest proxy (TLS, per-tenant auth)\"]\n", id);
     }
     if (c.HasAgents()) out += fmt::format("    {0}_agents[\"agents: {1}\"]\n", id, c.agents);
     if (c.name == model.gitops.argocd_cluster) out += fmt::format("    {0}_argocd[Argo CD]\n", id);
     out += "  end\n";
   }
-  const std::string central = NodeId(model.Central().name);
   for (const model::Cluster& c : model.clusters) {
     if (!c.HasAgents()) continue;
     const std::string id = NodeId(c.name);
-    out += fmt::format("  {0}_agents -- \"metrics ({2})\" --> {1}_mimir\n", id, central, c.tenant);
-    out += fmt::format("  {0}_agents -- \"logs ({2})\" --> {1}_loki\n", id, central, c.tenant);
-    out += fmt::format("  {0}_agents -- \"traces ({2})\" --> {1}_tempo\n", id, central, c.tenant);
+    const std::string target = NodeId(InstanceName(central, endpoints::InstanceOf(model, c)));
+    if (!c.IsCentral() && NeedsIngest(model)) {
+      out += fmt::format("  {0}_agents -- \"{1}: metrics, logs, traces\" --> {2}_ingest\n", id, c.tenant, central);
+      continue;
+    }
+    out += fmt::format("  {0}_agents -- \"metrics ({2})\" --> {1}_mimir\n", id, target, c.tenant);
+    out += fmt::format("  {0}_agents -- \"logs ({2})\" --> {1}_loki\n", id, target, c.tenant);
+    out += fmt::format("  {0}_agents -- \"traces ({2})\" --> {1}_tempo\n", id, target, c.tenant);
   }
-  out += fmt::format("  {0}_grafana --> {0}_mimir & {0}_loki & {0}_tempo\n", central);
+  for (const std::string& env : Instances(model)) {
+    const std::string node = NodeId(InstanceName(central, env));
+    if (NeedsIngest(model)) out += fmt::format("  {0}_ingest --> {1}_mimir & {1}_loki & {1}_tempo\n", central, node);
+    out += fmt::format("  {0}_grafana --> {1}_mimir & {1}_loki & {1}_tempo\n", central, node);
+  }
+  return out;
+}
+
+// The write paths, per backend set.
+std::string Endpoints(const model::Model& model) {
+  std::string out;
+  for (const std::string& env : Instances(model)) {
+    out += fmt::format(
+        "- {}: metrics `http://mimir-gateway.{}.svc/api/v1/push`, logs `http://loki-gateway.{}.svc/loki/api/v1/push`, "
+        "traces `tempo-distributor.{}.svc:4317` (OTLP gRPC) and `:4318` (OTLP HTTP).\n",
+        env.empty() ? "Inside the central cluster" : "Backend set " + env + ", inside the central cluster",
+        InstanceName("mimir", env), InstanceName("loki", env), InstanceName("tempo", env));
+    if (NeedsIngest(model)) {
+      using endpoints::Backend;
+      using endpoints::Protocol;
+      out += fmt::format(
+          "  From remote clusters, through the ingest proxy (TLS from the fleet CA, basic auth per tenant): "
+          "`https://{0}:{1}` (metrics), `https://{0}:{2}` (logs), `{0}:{3}` (OTLP gRPC).\n",
+          IngestHost(model), endpoints::IngestNodePort(model, Backend::kMimir, Protocol::kRemoteWrite, env),
+          endpoints::IngestNodePort(model, Backend::kLoki, Protocol::kLokiPush, env),
+          endpoints::IngestNodePort(model, Backend::kTempo, Protocol::kOtlpGrpc, env));
+    }
+  }
   return out;
 }
 
@@ -104,10 +143,15 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"grafana_url", grafana_url},
                {"grafana_secret", model.grafana.admin_secret},
                {"context", context},
+               {"argocd_context", naming::KubeContext(model.platform.provider, model.gitops.argocd_cluster)},
                {"repo_url", model.gitops.repo_url},
                {"revision", model.gitops.target_revision},
                {"path", model.gitops.path},
-               {"cluster_label", model.cluster_label}});
+               {"cluster_label", model.cluster_label},
+               {"endpoints", Endpoints(model)},
+               {"tenancy", model.isolation == "instances" ? "one backend set per environment and one tenant "
+                                                            "(`X-Scope-OrgID`) per cluster in it"
+                                                          : "one tenant (`X-Scope-OrgID`) per cluster"}});
 }
 
 }  // namespace lgtmgen::emit

@@ -142,7 +142,6 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"applications", ApplicationList(model)},
                {"grafana_url", grafana_url},
                {"grafana_secret", model.grafana.admin_secret},
-               {"context", context},
                {"argocd_context", naming::KubeContext(model.platform.provider, model.gitops.argocd_cluster)},
                {"repo_url", model.gitops.repo_url},
                {"revision", model.gitops.target_revision},

@@ -29,19 +29,28 @@ std::string PodCidr(const model::Cluster& c) {
   return c.network.pod_cidr ? c.network.pod_cidr->ToString() : "10.244.0.0/16";  // kind's default
 }
 
+// What step 00 sets up besides the clusters.
+std::string CniSummary(const model::Model& model) {
+  std::string out;
+  if (model.platform.cni == "cilium") out += ", with Cilium as CNI (and Gateway API CRDs)";
+  if (model.platform.load_balancer == "cilium") out += " and its load-balancer pools";
+  if (model.platform.load_balancer == "metallb") out += ", MetalLB and its address pools";
+  return out;
+}
+
 // The commands of step 00, cluster by cluster.
 std::string CreateSteps(const model::Model& model) {
   const bool cilium = model.platform.cni == "cilium";
+  const std::string& lb = model.platform.load_balancer;
   std::string out;
   for (size_t i = 0; i < model.clusters.size(); ++i) {
     const model::Cluster& c = model.clusters[i];
     out += fmt::format("create_cluster {}\n", c.name);
-    if (!cilium) continue;
-    out += fmt::format("install_gateway_api {}\ninstall_cilium {}\n", c.name, c.name);
-    if (model.platform.load_balancer == "cilium") {
-      const std::string cidr = c.network.lb_auto ? fmt::format("\"$(lb_cidr {})\"", i) : c.network.lb_cidr->ToString();
-      out += fmt::format("apply_lb_pool {} {}\n", c.name, cidr);
-    }
+    if (cilium) out += fmt::format("install_gateway_api {}\ninstall_cilium {}\n", c.name, c.name);
+    if (lb == "metallb") out += fmt::format("install_metallb {}\n", c.name);
+    if (lb == "none") continue;
+    const std::string cidr = c.network.lb_auto ? fmt::format("\"$(lb_cidr {})\"", i) : c.network.lb_cidr->ToString();
+    out += fmt::format("{} {} {}\n", lb == "cilium" ? "apply_lb_pool" : "apply_metallb_pool", c.name, cidr);
   }
   return out;
 }
@@ -124,19 +133,23 @@ std::string IngestClientSteps(const model::Model& model) {
 void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   const bool kind = model.platform.provider == "kind";
   const bool cilium = model.platform.cni == "cilium";
-  if (model.platform.provider == "minikube" || (cilium && !kind) || model.platform.load_balancer == "metallb") {
+  if (model.platform.provider == "minikube" || (cilium && !kind) || (model.platform.load_balancer != "none" && !kind)) {
     diags.Error({}, fmt::format("bootstrap for provider {} with cni {} and loadBalancer {} is not rendered by this "
                                 "version of lgtmgen yet",
                                 model.platform.provider, model.platform.cni, model.platform.load_balancer),
-                "use platform.provider: kind (with cni cilium or default and loadBalancer cilium or none)");
+                "use platform.provider: kind, or provider existing with cni default and loadBalancer none");
     return;
   }
+  const bool metallb = model.platform.load_balancer == "metallb";
   const model::ChartPin& argocd = model.catalog.Chart("argo-cd");
 
   PutTemplate(tree, diags, "bootstrap", "bootstrap/lib.sh", "bootstrap/lib.sh", model,
               {{"argocd_repo", argocd.repo},
                {"argocd_version", argocd.version},
                {"cilium", render::Flag(cilium)},
+               {"metallb", render::Flag(metallb)},
+               {"metallb_repo", model.catalog.Chart("metallb").repo},
+               {"metallb_version", model.catalog.Chart("metallb").version},
                {"cilium_repo", model.catalog.Chart("cilium").repo},
                {"cilium_version", model.catalog.Chart("cilium").version},
                {"gateway_api_version", model.catalog.manifests.at("gateway-api")},
@@ -144,12 +157,14 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"kind", render::Flag(kind)}});
   std::vector<Step> steps;
   if (kind) {
-    steps.push_back({"00-create-clusters.sh",
-                     cilium ? "kind clusters, Gateway API CRDs, Cilium and its load-balancer pools" : "kind clusters",
-                     cilium ? "docker, kind, kubectl, helm" : "docker, kind, kubectl"});
+    steps.push_back({"00-create-clusters.sh", "kind clusters" + CniSummary(model),
+                     cilium || metallb ? "docker, kind, kubectl, helm" : "docker, kind, kubectl"});
     PutTemplate(tree, diags, "bootstrap", "bootstrap/00-create-clusters.sh", "bootstrap/00-create-clusters.sh", model,
                 {{"cilium", render::Flag(cilium)},
-                 {"cni_summary", cilium ? ", with Cilium as CNI and load balancer" : ""},
+                 {"metallb", render::Flag(metallb)},
+                 {"lb_pool", render::Flag(model.platform.load_balancer != "none")},
+                 {"tools", cilium || metallb ? "docker kind kubectl helm" : "docker kind kubectl"},
+                 {"cni_summary", CniSummary(model)},
                  {"steps", CreateSteps(model)}});
     for (const model::Cluster& c : model.clusters) {
       PutTemplate(tree, diags, "bootstrap", "bootstrap/kind/" + c.name + ".yaml", "bootstrap/kind-cluster.yaml", model,

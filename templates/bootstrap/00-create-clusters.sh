@@ -7,12 +7,7 @@
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-#~if cilium
-require_cmd docker kind kubectl helm
-#~end
-#~ifnot cilium
-require_cmd docker kind kubectl
-#~end
+require_cmd @@tools@@
 
 create_cluster() {
   local name=$1
@@ -25,7 +20,7 @@ create_cluster() {
     kind create cluster --name "${name}" --config "${BOOTSTRAP_DIR}/kind/${name}.yaml"
   fi
 }
-#~if cilium
+#~if lb_pool
 
 # lb_cidr INDEX: the INDEX-th /29 counted down from the top of the docker
 # "kind" network (a /16 gives a.b.255.248/29, a.b.255.240/29, ...; a /24 gives
@@ -49,6 +44,9 @@ lb_cidr() {
     *) die "cannot derive a load-balancer /29 from ${subnet} (need a /16 or /24)" ;;
   esac
 }
+
+#~end
+#~if cilium
 
 install_gateway_api() {
   local name=$1
@@ -108,6 +106,50 @@ spec:
     - ^eth[0-9]+
   externalIPs: true
   loadBalancerIPs: true
+YAML
+}
+#~end
+
+#~if metallb
+
+install_metallb() {
+  local name=$1
+  log "${name}: MetalLB ${METALLB_VERSION}"
+  helm upgrade --install metallb metallb \
+    --repo "${METALLB_CHART_REPO}" --version "${METALLB_VERSION}" \
+    --kube-context "$(ctx "${name}")" --namespace metallb-system --create-namespace \
+    --wait --timeout 10m
+}
+
+# apply_metallb_pool CLUSTER CIDR: the MetalLB address pool and its L2
+# advertisement.
+apply_metallb_pool() {
+  local name=$1 cidr=$2
+  log "${name}: load-balancer pool ${cidr}"
+  kc "${name}" wait --for condition=Established --timeout=120s \
+    crd/ipaddresspools.metallb.io crd/l2advertisements.metallb.io >/dev/null
+  kc "${name}" apply -f - >/dev/null <<YAML
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata:
+  name: ${name}-pool
+  namespace: metallb-system
+  labels:
+    app.kubernetes.io/managed-by: lgtmgen
+spec:
+  addresses:
+    - ${cidr}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata:
+  name: ${name}-l2
+  namespace: metallb-system
+  labels:
+    app.kubernetes.io/managed-by: lgtmgen
+spec:
+  ipAddressPools:
+    - ${name}-pool
 YAML
 }
 #~end

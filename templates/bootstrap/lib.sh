@@ -10,6 +10,10 @@ export BOOTSTRAP_DIR REPO_ROOT
 # Pinned versions (lgtmgen's catalog, overridable with `versions:` in the spec).
 export ARGOCD_CHART_REPO="@@argocd_repo@@"
 export ARGOCD_CHART_VERSION="@@argocd_version@@"
+#~if metallb
+export METALLB_CHART_REPO="@@metallb_repo@@"
+export METALLB_VERSION="@@metallb_version@@"
+#~end
 #~if cilium
 export CILIUM_CHART_REPO="@@cilium_repo@@"
 export CILIUM_VERSION="@@cilium_version@@"

@@ -10,6 +10,8 @@ export BOOTSTRAP_DIR REPO_ROOT
 # Pinned versions (lgtmgen's catalog, overridable with `versions:` in the spec).
 export ARGOCD_CHART_REPO="https://argoproj.github.io/argo-helm"
 export ARGOCD_CHART_VERSION="10.1.1"
+export METALLB_CHART_REPO="https://metallb.github.io/metallb"
+export METALLB_VERSION="0.16.1"
 
 # The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="otel-central"

@@ -21,4 +21,5 @@ create_cluster() {
   fi
 }
 
+
 create_cluster obs-central

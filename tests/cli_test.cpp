@@ -57,6 +57,13 @@ TEST_CASE("command line cases", "[cli]") {
     INFO(r.err);
     CHECK(r.exit_code == 0);
   }
+  SECTION("what is not rendered yet is refused by name, with nothing written") {
+    const CliResult r = RunCli("render '" + example + "' -o /nonexistent/lgtmgen-out");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("mesh.type: linkerd is not rendered by this version of lgtmgen yet") != std::string::npos);
+    CHECK(r.err.find("dashboards is not rendered") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists("/nonexistent/lgtmgen-out"));
+  }
 }
 
 TEST_CASE("render, check, and a failed render that leaves the directory untouched", "[cli]") {

@@ -3,6 +3,8 @@
 // over to argocd/root.yaml. Also the Argo CD and Cilium values they install.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "emit/components.h"
 #include "emit/files.h"
 #include "endpoints/resolver.h"
@@ -178,6 +180,8 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                     "components/cilium-cluster-values.yaml", model,
                     {{"cluster", c.name},
                      {"cluster_id", c.network.cluster_id ? std::to_string(*c.network.cluster_id) : ""},
+                     {"hubble", render::Flag(std::find(model.addons.begin(), model.addons.end(), "hubble") !=
+                                             model.addons.end())},
                      {"pod_cidr", PodCidr(c)}});
       }
     }

@@ -23,7 +23,9 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
   if (!model.alerting.rules.empty() || !model.alerting.receivers.empty()) {
     NotYet(diags, "alerting", "remove alerting: for now");
   }
-  if (!model.addons.empty()) NotYet(diags, "addons", "remove addons: for now");
+  for (const std::string& addon : model.addons) {
+    if (addon != "hubble") NotYet(diags, "add-on " + addon, "remove it from addons: for now (hubble is rendered)");
+  }
   for (const model::Cluster& c : model.clusters) {
     if (c.role == "remote" && c.HasAgents() && model.platform.provider != "kind") {
       NotYet(diags, fmt::format("remote cluster '{}' on provider {}", c.name, model.platform.provider),

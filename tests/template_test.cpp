@@ -26,3 +26,14 @@ TEST_CASE("template mistakes are errors naming template:line", "[template]") {
   CHECK_THROWS_AS(Render("a: @@x\n", "t", {{"x", "1"}}), TemplateError);
   CHECK_THROWS_AS(Render("a: @@x@@ b\n", "t", {{"x", "1\n2"}}), TemplateError);
 }
+
+TEST_CASE("UsedBy picks the variables a template uses, in placeholders and conditions", "[template]") {
+  using lgtmgen::render::UsedBy;
+  const std::string t = "a: @@x@@ @@y@@\n#~if flag\nb\n#~end\n#~ifnot other\nc\n#~end\n#~ comment @@z@@ only\n";
+  const lgtmgen::render::Vars all = {{"x", "1"}, {"y", "2"}, {"flag", "true"}, {"other", ""}, {"z", "3"}, {"w", "4"}};
+  const lgtmgen::render::Vars used = UsedBy(t, all);
+  CHECK(used == lgtmgen::render::Vars{{"x", "1"}, {"y", "2"}, {"flag", "true"}, {"other", ""}});
+  CHECK(Render(t, "t", used) == "a: 1 2\nb\nc\n");
+  // A variable the template uses but the superset lacks is still reported.
+  CHECK_THROWS_WITH(Render("@@missing@@\n", "t", UsedBy("@@missing@@\n", all)), "t:1: unknown variable 'missing'");
+}

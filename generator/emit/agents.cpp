@@ -53,48 +53,13 @@ render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
           {"ingest", render::Flag(loki_push.tls)}};
 }
 
-// The variables each per-cluster template uses (the engine refuses others).
-const std::map<std::string, std::vector<std::string>>& TemplateVars() {
-  static const std::map<std::string, std::vector<std::string>> kVars = {
-      {"otel-demo", {"cluster", "cluster_label", "otlp_host"}},
-      {"alloy", {"ingest", "cluster", "tenant", "cluster_label", "mimir_url", "loki_url"}},
-      {"alloy-gateway", {"ingest", "cluster", "tenant", "cluster_label", "mimir_url", "loki_url", "tempo_endpoint"}},
-      {"kube-prometheus-stack", {"ingest", "cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_url"}},
-      {"vector", {"ingest", "cluster", "cluster_json", "tenant", "tenant_quoted", "cluster_label", "loki_base_url"}},
-      {"fluent-bit", {"ingest", "cluster", "tenant", "cluster_label", "loki_host", "loki_port", "loki_tls"}},
-      {"alloy-traces", {"ingest", "cluster", "tenant", "cluster_label", "tempo_endpoint"}},
-      {"otel-node",
-       {"ingest", "cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_otlp_url", "loki_otlp_url"}},
-      {"otel-gateway",
-       {"ingest", "cluster", "cluster_quoted", "tenant", "tenant_quoted", "cluster_label", "mimir_otlp_url", "loki_otlp_url",
-        "tempo_endpoint"}},
-      {"otel-kustomization", {"cluster"}},
-  };
-  return kVars;
-}
-
-// Fleet-wide values of a component's defaults file.
-render::Vars DefaultsVars(const model::Model& model, const std::string& name) {
-  if (name != "opentelemetry-operator") return {};
-  const model::ImagePin& collector = model.catalog.Image("otel-collector-k8s");
-  return {{"collector_repository", collector.repository}, {"collector_tag", collector.tag}};
-}
-
-render::Vars Pick(const render::Vars& all, const std::string& name) {
-  render::Vars out;
-  for (const std::string& key : TemplateVars().at(name)) out[key] = all.at(key);
-  return out;
-}
-
 void EmitOtelCollectors(const model::Model& model, const model::Cluster& c, const render::Vars& vars,
                         out::OutputTree& tree, diag::Diagnostics& diags) {
   const std::string dir = naming::ClusterDir(c.name) + "/otel-collectors/";
-  PutTemplate(tree, diags, "agents", dir + "kustomization.yaml", "agents/otel-kustomization.yaml", model,
-              Pick(vars, "otel-kustomization"));
+  PutTemplateFrom(tree, diags, "agents", dir + "kustomization.yaml", "agents/otel-kustomization.yaml", model, vars);
   PutTemplate(tree, diags, "agents", dir + "rbac.yaml", "agents/otel-rbac.yaml", model, {});
-  PutTemplate(tree, diags, "agents", dir + "otel-node.yaml", "agents/otel-node.yaml", model, Pick(vars, "otel-node"));
-  PutTemplate(tree, diags, "agents", dir + "otel-gateway.yaml", "agents/otel-gateway.yaml", model,
-              Pick(vars, "otel-gateway"));
+  PutTemplateFrom(tree, diags, "agents", dir + "otel-node.yaml", "agents/otel-node.yaml", model, vars);
+  PutTemplateFrom(tree, diags, "agents", dir + "otel-gateway.yaml", "agents/otel-gateway.yaml", model, vars);
 }
 
 }  // namespace
@@ -105,15 +70,18 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     const render::Vars vars = ClusterVars(model, c);
     for (const HelmComponent& comp : ComponentsOn(model, c)) {
       if (!comp.per_cluster_values) continue;
-      PutTemplate(tree, diags, "agents", naming::ClusterValues(c.name, comp.values_name),
-                  comp.area + "/" + comp.values_name + "-cluster-values.yaml", model, Pick(vars, comp.values_name));
+      PutTemplateFrom(tree, diags, "agents", naming::ClusterValues(c.name, comp.values_name),
+                      comp.area + "/" + comp.values_name + "-cluster-values.yaml", model, vars);
     }
     if (c.agents == "otel") EmitOtelCollectors(model, c, vars, tree, diags);
   }
+  // Fleet-wide values the components' defaults may use.
+  const model::ImagePin& collector = model.catalog.Image("otel-collector-k8s");
+  const render::Vars defaults = {{"collector_repository", collector.repository}, {"collector_tag", collector.tag}};
   for (const HelmComponent& comp : HelmComponents(model)) {
     if (comp.central) continue;
-    PutTemplate(tree, diags, "agents", naming::ComponentValues(comp.area, comp.values_name),
-                comp.area + "/" + comp.values_name + "-values.yaml", model, DefaultsVars(model, comp.values_name));
+    PutTemplateFrom(tree, diags, "agents", naming::ComponentValues(comp.area, comp.values_name),
+                    comp.area + "/" + comp.values_name + "-values.yaml", model, defaults);
   }
 }
 

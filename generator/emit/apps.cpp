@@ -3,8 +3,6 @@
 // with the cluster label; otel-demo is a Helm component (see components.cpp).
 #include <fmt/format.h>
 
-#include <regex>
-#include <set>
 
 #include "emit/components.h"
 #include "emit/files.h"
@@ -13,15 +11,6 @@
 
 namespace lgtmgen::emit {
 namespace {
-
-// The variables a template text uses.
-std::set<std::string> UsedVariables(std::string_view text) {
-  static const std::regex kPlaceholder("@@([a-z_]+)@@");
-  std::set<std::string> used;
-  const std::string s(text);
-  for (std::sregex_iterator it(s.begin(), s.end(), kPlaceholder), end; it != end; ++it) used.insert((*it)[1]);
-  return used;
-}
 
 render::Vars AppVars(const model::Model& model, const model::Cluster& c) {
   const std::string host = LocalOtlpHost(c.agents);
@@ -52,11 +41,7 @@ void EmitApps(const model::Model& model, out::OutputTree& tree, diag::Diagnostic
       for (const auto& [path, text] : resources::All()) {
         if (path.rfind(prefix, 0) != 0) continue;
         const std::string file = path.substr(prefix.size());
-        render::Vars used;
-        for (const std::string& var : UsedVariables(resources::Get(path))) {
-          if (var != "header" && vars.count(var) != 0) used[var] = vars.at(var);
-        }
-        PutTemplate(tree, diags, "apps", dir + file, path.substr(std::string("templates/").size()), model, used);
+        PutTemplateFrom(tree, diags, "apps", dir + file, path.substr(std::string("templates/").size()), model, vars);
         resources += "  - " + file + "\n";
       }
       Put(tree, diags, "apps", dir + "kustomization.yaml",

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "render/resources.h"
+
 namespace lgtmgen::emit {
 
 std::string GeneratedHeader(const model::Model&) {
@@ -20,6 +22,13 @@ void PutTemplate(out::OutputTree& tree, diag::Diagnostics& diags, const char* em
   const bool markdown = path.size() > 3 && path.compare(path.size() - 3, 3, ".md") == 0;
   vars["header"] = markdown ? "<!-- " + GeneratedHeader(model).substr(2) + " -->" : GeneratedHeader(model);
   Put(tree, diags, emitter, path, render::RenderFile(tmpl, vars));
+}
+
+void PutTemplateFrom(out::OutputTree& tree, diag::Diagnostics& diags, const char* emitter, const std::string& path,
+                     const std::string& tmpl, const model::Model& model, const render::Vars& superset) {
+  render::Vars vars = render::UsedBy(resources::Get("templates/" + tmpl), superset);
+  vars.erase("header");  // PutTemplate supplies it
+  PutTemplate(tree, diags, emitter, path, tmpl, model, std::move(vars));
 }
 
 std::string YamlQuote(const std::string& s) {

@@ -26,6 +26,11 @@ void PutTemplate(out::OutputTree& tree, diag::Diagnostics& diags, const char* em
                  const std::string& path, const std::string& tmpl, const model::Model& model,
                  render::Vars vars);
 
+/// PutTemplate with the variables of superset the template uses (see
+/// render::UsedBy).
+void PutTemplateFrom(out::OutputTree& tree, diag::Diagnostics& diags, const char* emitter, const std::string& path,
+                     const std::string& tmpl, const model::Model& model, const render::Vars& superset);
+
 /// s as a YAML single-quoted scalar.
 [[nodiscard]] std::string YamlQuote(const std::string& s);
 

@@ -65,7 +65,8 @@ class Validator {
     std::unordered_map<std::string, const Cluster*> slugs;
     for (const Cluster& c : m_.clusters) {
       if (c.tenant.empty()) continue;
-      const std::string scope = m_.isolation == "instances" ? c.environment + "/" : "";
+      const std::string scope_env = m_.isolation == "instances" ? c.environment : "";
+      const std::string scope = scope_env + "/";
       const std::string field = Given(c.pointer + "/tenant") ? "/tenant" : "/name";
       if (auto [it, inserted] = seen.emplace(scope + c.tenant, &c); !inserted) {
         diags_.Error(At(c.pointer + field), fmt::format("duplicate tenant '{}'", c.tenant),
@@ -84,7 +85,7 @@ class Validator {
       if (auto [it, inserted] = slugs.emplace(slug, &c); !inserted && it->second->tenant != c.tenant) {
         diags_.Error(At(c.pointer + field),
                      fmt::format("tenant '{}' and tenant '{}' would share the folder '{}'", c.tenant,
-                                 it->second->tenant, naming::TenantDir(c.tenant)),
+                                 it->second->tenant, "tenants/" + naming::TenantKey(c.tenant, scope_env)),
                      "tenant IDs must differ in more than case and punctuation")
             .notes.push_back({At(it->second->pointer + "/tenant"), "the other tenant is here"});
       }

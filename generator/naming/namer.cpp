@@ -54,7 +54,6 @@ std::string ComponentValues(const std::string& area, const std::string& chart) {
   if (area == chart) return "components/" + chart + "/values.yaml";
   return "components/" + area + "/" + chart + "/values.yaml";
 }
-std::string TenantDir(const std::string& tenant) { return "tenants/" + TenantSlug(tenant); }
 std::string ApplicationSetFile(const std::string& component) {
   return "argocd/applicationsets/" + component + ".yaml";
 }

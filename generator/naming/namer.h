@@ -48,7 +48,6 @@ inline constexpr const char* kAllTenantsSlug = "all-tenants";
 /// components/<area>/<chart>/values.yaml, or components/<chart>/values.yaml
 /// when the chart is an area of its own (grafana).
 [[nodiscard]] std::string ComponentValues(const std::string& area, const std::string& chart);
-[[nodiscard]] std::string TenantDir(const std::string& tenant);
 [[nodiscard]] std::string ApplicationSetFile(const std::string& component);
 
 /// path as Argo CD sees it: prefixed with gitops.path unless that is ".".

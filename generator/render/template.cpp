@@ -120,6 +120,34 @@ class Renderer {
 
 }  // namespace
 
+Vars UsedBy(std::string_view text, const Vars& vars) {
+  Vars used;
+  auto take = [&](std::string_view name) {
+    if (auto it = vars.find(std::string(name)); it != vars.end()) used.insert(*it);
+  };
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    const size_t start = line.find_first_not_of(' ');
+    if (start != std::string_view::npos && line.substr(start, 2) == "#~") {  // #~if NAME, #~ifnot NAME
+      const std::string_view rest = line.substr(start + 2);
+      if (rest.substr(0, 3) == "if ") take(rest.substr(3));
+      if (rest.substr(0, 6) == "ifnot ") take(rest.substr(6));
+      continue;
+    }
+    for (size_t open = line.find("@@"); open != std::string_view::npos;) {
+      const size_t close = line.find("@@", open + 2);
+      if (close == std::string_view::npos) break;
+      take(line.substr(open + 2, close - open - 2));
+      open = line.find("@@", close + 2);
+    }
+  }
+  return used;
+}
+
 std::string Render(std::string_view text, const std::string& name, const Vars& vars) {
   return Renderer(name, vars).Run(text);
 }

@@ -32,6 +32,12 @@ class TemplateError : public std::runtime_error {
 /// Renders the embedded (or --templates overridden) file templates/<path>.
 [[nodiscard]] std::string RenderFile(const std::string& path, const Vars& vars);
 
+/// The variables of vars that the template text uses, in placeholders and in
+/// #~if/#~ifnot conditions: for emitters that hold
+/// one set of values for several templates. A variable the template uses but
+/// vars lacks is left out, so Render still reports it as unknown.
+[[nodiscard]] Vars UsedBy(std::string_view text, const Vars& vars);
+
 /// "true" or "false", for #~if variables.
 [[nodiscard]] inline std::string Flag(bool b) { return b ? "true" : "false"; }
 

@@ -50,7 +50,8 @@ render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
           {"loki_otlp_url", loki_otlp.Url() + "/v1/logs"},
           {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()},
           {"otlp_host", LocalOtlpHost(c.agents)},
-          {"ingest", render::Flag(loki_push.tls)}};
+          {"ingest", render::Flag(loki_push.tls)},
+          {"fleet_alertmanager", render::Flag(c.IsCentral() && FleetAlertmanager(model))}};
 }
 
 void EmitOtelCollectors(const model::Model& model, const model::Cluster& c, const render::Vars& vars,

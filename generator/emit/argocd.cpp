@@ -140,6 +140,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     vars["namespace"] = k.ns;
     vars["wave"] = std::to_string(k.wave);
     vars["needs_crds"] = render::Flag(k.needs_crds);
+    vars["server_side_apply"] = render::Flag(k.server_side_apply);
     PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile(k.name), "argocd/kustomize-applicationset.yaml",
                 model, vars);
   }

@@ -59,6 +59,8 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   mimir["federation"] = federation;
   mimir["cluster_label"] = model.cluster_label;
   mimir["namespace"] = mimir_ns;
+  mimir["fleet_alertmanager"] = render::Flag(FleetAlertmanager(model));
+  mimir["alertmanager_url"] = FleetAlertmanager(model) ? kFleetAlertmanagerUrl : "";
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("mimir-distributed", env)),
               "backends/mimir-distributed.yaml", model, mimir);
 
@@ -70,7 +72,9 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   loki["loki_replication"] = std::to_string(profile.loki_replicas);
   loki["cluster_label"] = model.cluster_label;
   loki["namespace"] = InstanceName("loki", env);
-  loki["mimir_namespace"] = mimir_ns;
+  loki["alertmanager_url"] = FleetAlertmanager(model)
+                                 ? kFleetAlertmanagerUrl
+                                 : fmt::format("http://mimir-alertmanager.{}.svc:8080/alertmanager", mimir_ns);
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("loki", env)),
               "backends/loki.yaml", model, loki);
 
@@ -78,6 +82,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   tempo["retention"] = model.backends.retention.traces;
   tempo["namespace"] = InstanceName("tempo", env);
   tempo["mimir_namespace"] = mimir_ns;
+  tempo["cluster_label"] = model.cluster_label;
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("tempo-distributed", env)),
               "backends/tempo-distributed.yaml", model, tempo);
 }

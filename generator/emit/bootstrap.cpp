@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
 
 #include "emit/components.h"
 #include "emit/files.h"
@@ -66,6 +69,45 @@ std::string BackendNamespaces(const model::Model& model) {
   return fmt::format("{}", fmt::join(out, " "));
 }
 
+// ALERTMANAGER_SLACK_URL for key url of Secret alertmanager-slack.
+std::string SecretEnvVar(const std::string& secret, const std::string& key) {
+  std::string out;
+  for (char ch : secret + "_" + key) {
+    out += std::isalnum(static_cast<unsigned char>(ch)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch)))
+                                                         : '_';
+  }
+  return out;
+}
+
+// The Secrets alerting.receivers reference, in namespace monitoring of the
+// central cluster (where the AlertmanagerConfig reads them): credentials
+// someone else issues, so each key must come from the environment.
+std::string AlertingSecretSteps(const model::Model& model) {
+  std::map<std::string, std::set<std::string>> keys;  // secret → keys, sorted for stable output
+  for (const model::Receiver& r : model.alerting.receivers) {
+    for (const auto& [field, value] : r.config.items()) {
+      if (value.is_object() && value.contains("name") && value.contains("key")) {
+        keys[value["name"].get<std::string>()].insert(value["key"].get<std::string>());
+      }
+    }
+  }
+  if (keys.empty()) return "";
+  std::string out = "\n# Alert receivers' credentials (alerting.receivers), namespace monitoring.\n";
+  for (const auto& [secret, names] : keys) {
+    std::string pairs;
+    for (const std::string& key : names) {
+      const std::string var = SecretEnvVar(secret, key);
+      std::string shell_var = "v_" + var;
+      std::transform(shell_var.begin(), shell_var.end(), shell_var.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      out += fmt::format("{}=$(resolve {} monitoring {} {} required)\n", shell_var, var, secret, key);
+      pairs += fmt::format(" \"{}=${{{}}}\"", key, shell_var);
+    }
+    out += fmt::format("put_secret \"${{CENTRAL}}\" monitoring {}{}\n", secret, pairs);
+  }
+  return out;
+}
+
 std::string SecretSteps(const model::Model& model) {
   std::string out = fmt::format(
       "# Grafana admin (grafana.adminSecret), namespace grafana.\n"
@@ -74,6 +116,7 @@ std::string SecretSteps(const model::Model& model) {
       "put_secret \"${{CENTRAL}}\" grafana {0} \"admin-user=${{GRAFANA_ADMIN_USER}}\" "
       "\"admin-password=${{grafana_password}}\"\n",
       model.grafana.admin_secret);
+  out += AlertingSecretSteps(model);
   const model::Storage& s = model.backends.storage;
   if (s.type != "s3") return out;
   const bool minio = s.provider == "minio";

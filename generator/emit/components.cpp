@@ -80,6 +80,10 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          "    - .spec.conversion.webhook.clientConfig.caBundle\n"
          "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
   }
+  if (!model.alerting.rules.empty()) {
+    add({"alloy-rules", "alloy", "alloy-rules", "alloy-rules", "alerts", "monitoring", central, kWaveAgents, false,
+         false, true});
+  }
   if (model.apps_in_use.count("otel-demo") != 0) {
     add({"otel-demo", "opentelemetry-demo", "otel-demo", "otel-demo", "apps", "otel-demo",
          {Is(AppFact("otel-demo"), {"true"})}, kWaveApps, false, true, false});
@@ -112,6 +116,14 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
   if (GrafanaExposed(model) && (model.grafana.expose == "gateway" || SelfSignedTls(model))) {
     out.push_back({"grafana-expose", "central cluster: Grafana's Gateway or certificate for " + model.grafana.host,
                    kGrafanaExposurePath, central, true, kGrafanaNamespace, kWaveApps, SelfSignedTls(model)});
+  }
+  if (!model.dashboards.empty()) {
+    out.push_back({"dashboards", "central cluster: the Grafana dashboards (dashboards/)", "dashboards", central, true,
+                   kGrafanaNamespace, kWaveApps, false, true});
+  }
+  if (!model.alerting.rules.empty() || FleetAlertmanager(model)) {
+    out.push_back({"alerts", "central cluster: the fleet's alert rules and Alertmanager configuration (alerts/)",
+                   "alerts", central, true, "monitoring", kWaveApps, true});
   }
   for (const char* app : kKustomizeApps) {
     if (model.apps_in_use.count(app) == 0) continue;

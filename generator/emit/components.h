@@ -49,6 +49,9 @@ struct KustomizeComponent {
   std::string ns;
   int wave;
   bool needs_crds;  ///< uses kinds another Application's CRDs define
+  /// Objects can outgrow client-side apply's 256 KiB annotation (a large
+  /// dashboard's ConfigMap).
+  bool server_side_apply = false;
 };
 
 /// Every Helm component the fleet deploys, in a fixed order.
@@ -103,6 +106,11 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// network for other kind clusters, and "" when only the user's kubeconfig
 /// knows it (the bootstrap reads it from there).
 [[nodiscard]] std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& cluster);
+
+/// True when alerting.receivers ask for notifications: kube-prometheus-stack's
+/// Alertmanager on the central cluster then receives every ruler's alerts.
+[[nodiscard]] inline bool FleetAlertmanager(const model::Model& model) { return !model.alerting.receivers.empty(); }
+inline constexpr const char* kFleetAlertmanagerUrl = "http://kube-prometheus-stack-alertmanager.monitoring.svc:9093";
 
 /// Namespaces and paths shared by several emitters.
 inline constexpr const char* kGrafanaNamespace = "grafana";

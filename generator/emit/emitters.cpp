@@ -15,6 +15,8 @@ void EmitArgoCd(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitBackendValues(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitGrafana(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitTenants(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitDashboards(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitAlerting(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitAgents(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitPki(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitApps(const model::Model&, out::OutputTree&, diag::Diagnostics&);
@@ -30,6 +32,8 @@ const std::vector<Emitter>& AllEmitters() {
       {"backends", "components/backends/: MinIO, Mimir, Loki, Tempo values", &EmitBackendValues},
       {"grafana", "components/grafana/: Grafana values", &EmitGrafana},
       {"tenants", "tenants/<tenant>/: Grafana datasources per tenant", &EmitTenants},
+      {"dashboards", "dashboards/: Grafana dashboards, one ConfigMap each", &EmitDashboards},
+      {"alerting", "alerts/: rule groups, the rule loader and the Alertmanager configuration", &EmitAlerting},
       {"agents", "components/agents/: telemetry agents per scenario", &EmitAgents},
       {"pki", "components/fleet-ca/ and components/ingest/: the fleet CA and the ingest proxy", &EmitPki},
       {"apps", "clusters/<name>/apps/: demo apps wired to the cluster's agent", &EmitApps},

@@ -19,10 +19,6 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
   if (model.mesh.type != "none") {
     NotYet(diags, "mesh.type: " + model.mesh.type, "use mesh.type: none for now; `lgtmgen validate` accepts the spec");
   }
-  if (!model.dashboards.empty()) NotYet(diags, "dashboards", "remove dashboards: for now");
-  if (!model.alerting.rules.empty() || !model.alerting.receivers.empty()) {
-    NotYet(diags, "alerting", "remove alerting: for now");
-  }
   for (const std::string& addon : model.addons) {
     if (addon != "hubble") NotYet(diags, "add-on " + addon, "remove it from addons: for now (hubble is rendered)");
   }

@@ -155,7 +155,31 @@ class Builder {
                    "export the dashboard from Grafana as JSON (Share → Export)");
       return;
     }
+    const ordered_json& body = parsed.contains("dashboard") && parsed["dashboard"].is_object() ? parsed["dashboard"]
+                                                                                            : parsed;
+    if (!body.contains("title") || !body["title"].is_string() || body["title"].get<std::string>().empty()) {
+      diags_.Error(loc, fmt::format("dashboard file '{}' has no title", dash.file),
+                   "a Grafana dashboard JSON has a top-level \"title\"");
+      return;
+    }
+    const std::string uid = body.contains("uid") && body["uid"].is_string() ? body["uid"].get<std::string>() : "";
+    if (!ValidDashboardUid(uid)) {
+      diags_.Error(loc, fmt::format("dashboard file '{}' has {}", dash.file,
+                                    uid.empty() ? "no uid" : "the invalid uid '" + uid + "'"),
+                   "give it a \"uid\" of at most 40 letters, digits, '-' or '_': links and alerts find "
+                   "dashboards by uid, so Grafana must not invent one");
+      return;
+    }
+    dash.uid = uid;
     dash.json_text = std::move(*text);
+  }
+
+  static bool ValidDashboardUid(const std::string& uid) {
+    if (uid.empty() || uid.size() > 40) return false;
+    for (char c : uid) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    }
+    return true;
   }
 
   static void BuildAlerting(const ordered_json& a, Alerting& out) {

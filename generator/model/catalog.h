@@ -38,4 +38,10 @@ struct Catalog {
 /// The catalog compiled into the binary (templates/catalog/versions.yaml).
 [[nodiscard]] const Catalog& BuiltinCatalog();
 
+/// The uid of a catalog dashboard (templates/dashboards/<name>.json): Grafana
+/// links and the uniqueness check find it by this.
+[[nodiscard]] inline std::string CatalogDashboardUid(const std::string& name) {
+  return name.rfind("lgtm-", 0) == 0 ? name : "lgtm-" + name;
+}
+
 }  // namespace lgtmgen::model

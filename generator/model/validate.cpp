@@ -8,6 +8,8 @@
 
 #include "diag/spelling.h"
 #include "model/build.h"
+#include "model/catalog.h"
+#include "model/matcher.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::model {
@@ -37,6 +39,7 @@ class Validator {
     CheckAddons();
     CheckStorageAndGrafana();
     CheckAlerting();
+    CheckDashboards();
   }
 
  private:
@@ -332,7 +335,73 @@ class Validator {
       }
     };
     check(m_.alerting.route.receiver, "/alerting/route/receiver");
-    for (const SubRoute& sub : m_.alerting.route.routes) check(sub.receiver, sub.pointer + "/receiver");
+    for (const SubRoute& sub : m_.alerting.route.routes) {
+      check(sub.receiver, sub.pointer + "/receiver");
+      for (size_t i = 0; i < sub.matchers.size(); ++i) {
+        if (!ParseMatcher(sub.matchers[i])) {
+          diags_.Error(At(spec::Child(sub.pointer + "/matchers", i)),
+                       fmt::format("'{}' is not a label matcher", sub.matchers[i]),
+                       "write label, operator (=, !=, =~, !~) and value, e.g. severity=\"critical\"");
+        }
+      }
+    }
+    std::unordered_map<std::string, const RuleGroup*> group_files;
+    for (const RuleGroup& g : m_.alerting.rules) {
+      if (!g.catalog_name.empty()) continue;
+      const std::string file = naming::InlineRuleGroupName(g.inline_group["name"].get<std::string>());
+      if (auto [it, inserted] = group_files.emplace(file, &g); !inserted) {
+        diags_.Error(At(g.pointer + "/name"), fmt::format("rule group name '{}' is taken",
+                                                          g.inline_group["name"].get<std::string>()),
+                     fmt::format("each inline group becomes alerts/{}.yaml; give the groups distinct names", file))
+            .notes.push_back({At(it->second->pointer + "/name"), "first used here"});
+      }
+      for (size_t i = 0; i < g.inline_group["rules"].size(); ++i) {
+        const auto& rule = g.inline_group["rules"][i];
+        if (rule.contains("alert") == rule.contains("record")) {
+          diags_.Error(At(spec::Child(g.pointer + "/rules", i)), "a rule needs exactly one of alert or record",
+                       "alert: Name for an alerting rule, record: metric:name for a recording rule");
+        }
+      }
+    }
+    CheckAlertingRunsSomewhere();
+  }
+
+  // Rules reach Mimir's ruler as PrometheusRule objects (whose CRD the
+  // central cluster's agents install); notifications leave through the
+  // Alertmanager of the central cluster's kube-prometheus-stack.
+  void CheckAlertingRunsSomewhere() {
+    const Cluster& central = m_.Central();
+    const bool has_kps = central.agents == "prometheus-vector" || central.agents == "otel";
+    if (!m_.alerting.receivers.empty() && !has_kps) {
+      diags_.Error(At("/alerting/receivers"),
+                   fmt::format("alerting.receivers need an Alertmanager on the central cluster '{}', whose "
+                               "agents ({}) do not run one",
+                               central.name, central.agents),
+                   "give the central cluster agents: prometheus-vector or otel (kube-prometheus-stack runs the "
+                   "fleet's Alertmanager)");
+    } else if (!m_.alerting.rules.empty() && central.agents == "none") {
+      diags_.Error(At("/alerting/rules"),
+                   fmt::format("alerting.rules need the PrometheusRule CRD on the central cluster '{}', which "
+                               "runs no agents",
+                               central.name),
+                   "give the central cluster an agent scenario (prometheus-vector, alloy or otel)");
+    }
+  }
+
+  void CheckDashboards() {
+    std::unordered_map<std::string, const Dashboard*> uids;
+    for (const Dashboard& d : m_.dashboards) {
+      if (!d.catalog_name.empty()) uids.emplace(CatalogDashboardUid(d.catalog_name), nullptr);
+    }
+    for (const Dashboard& d : m_.dashboards) {
+      if (d.uid.empty()) continue;
+      auto [it, inserted] = uids.emplace(d.uid, &d);
+      if (inserted) continue;
+      diag::Diagnostic& e = diags_.Error(At(d.pointer + "/file"), fmt::format("dashboard uid '{}' is taken", d.uid),
+                                         "give each dashboard its own uid");
+      if (it->second != nullptr) e.notes.push_back({At(it->second->pointer + "/file"), "first used here"});
+      else e.notes.push_back({{}, "lgtmgen's catalog dashboards use this uid"});
+    }
   }
 
   void CheckReceiverTypes() {

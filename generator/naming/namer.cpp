@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstdint>
 
 namespace lgtmgen::naming {
@@ -65,6 +66,21 @@ std::string RepoPath(const std::string& gitops_path, const std::string& path) {
 
 std::string KubeContext(const std::string& provider, const std::string& cluster) {
   return provider == "kind" ? "kind-" + cluster : cluster;
+}
+
+std::string InlineRuleGroupName(const std::string& group) {
+  std::string out;
+  for (char ch : group) {
+    const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      out += c;
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  if (out.size() > 50) out.resize(50);
+  return "inline-" + (out.empty() ? std::string("group") : out);
 }
 
 }  // namespace lgtmgen::naming

@@ -41,6 +41,10 @@ inline constexpr const char* kAllTenantsSlug = "all-tenants";
 /// kMaxGrafanaUid.
 [[nodiscard]] std::string DatasourceUid(const std::string& backend, const std::string& slug);
 
+/// The file and PrometheusRule name of an inline rule group:
+/// "Team A / Latency" → "inline-team-a-latency".
+[[nodiscard]] std::string InlineRuleGroupName(const std::string& group);
+
 /// Repository-relative paths of the rendered tree.
 [[nodiscard]] std::string ClusterDir(const std::string& cluster);
 [[nodiscard]] std::string ClusterFacts(const std::string& cluster);

@@ -106,6 +106,10 @@ GRAFANA_ADMIN_USER="${GRAFANA_ADMIN_USER:-admin}"
 grafana_password=$(resolve GRAFANA_ADMIN_PASSWORD grafana grafana-admin admin-password generate)
 put_secret "${CENTRAL}" grafana grafana-admin "admin-user=${GRAFANA_ADMIN_USER}" "admin-password=${grafana_password}"
 
+# Alert receivers' credentials (alerting.receivers), namespace monitoring.
+v_alert_webhook_url=$(resolve ALERT_WEBHOOK_URL monitoring alert-webhook url required)
+put_secret "${CENTRAL}" monitoring alert-webhook "url=${v_alert_webhook_url}"
+
 # Object storage (backends.storage.credentialsSecret), in every namespace
 # that reads it. The back ends read AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; MinIO reads rootUser/rootPassword.
 s3_access=$(resolve LGTM_S3_ACCESS_KEY minio lgtm-s3 AWS_ACCESS_KEY_ID generate)

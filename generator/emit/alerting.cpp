@@ -1,0 +1,188 @@
+// alerts/ and components/alerts/: the fleet's rule groups as PrometheusRules,
+// the Alloy release that loads them into Mimir's ruler for every tenant, and
+// the Alertmanager configuration built from alerting.receivers and .route.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "emit/components.h"
+#include "emit/files.h"
+#include "model/matcher.h"
+#include "naming/namer.h"
+#include "render/resources.h"
+
+namespace lgtmgen::emit {
+namespace {
+
+using nlohmann::ordered_json;
+
+// s as a YAML double-quoted scalar (JSON string syntax is valid YAML).
+std::string Quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+
+// An inline rule group's fields, in the order Prometheus documents them.
+std::string InlineRule(const ordered_json& rule) {
+  std::string out;
+  bool first = true;
+  auto line = [&](const std::string& text) {
+    out += (first ? "- " : "  ") + text + "\n";
+    first = false;
+  };
+  for (const char* key : {"alert", "record", "expr", "for", "keep_firing_for"}) {
+    if (rule.contains(key)) line(fmt::format("{}: {}", key, Quoted(rule[key].get<std::string>())));
+  }
+  for (const char* map : {"labels", "annotations"}) {
+    if (!rule.contains(map) || rule[map].empty()) continue;
+    line(std::string(map) + ":");
+    for (const auto& [k, v] : rule[map].items()) out += fmt::format("    {}: {}\n", Quoted(k), Quoted(v.get<std::string>()));
+  }
+  return out;
+}
+
+std::string InlineGroupFile(const model::Model& model, const ordered_json& group, const std::string& file) {
+  std::string rules;
+  for (const ordered_json& rule : group["rules"]) rules += InlineRule(rule);
+  std::string text = GeneratedHeader(model) + "\n";
+  text += "# Rule group " + group["name"].get<std::string>() + " as written inline in the spec (alerting.rules).\n";
+  text += "# Evaluated by Mimir's ruler once per tenant (see components/alerts/).\n";
+  text += fmt::format(
+      "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: {}\n  labels:\n"
+      "    lgtmgen.io/evaluated-by: mimir\nspec:\n  groups:\n    - name: {}\n",
+      file, Quoted(group["name"].get<std::string>()));
+  if (group.contains("interval")) text += fmt::format("      interval: {}\n", group["interval"].get<std::string>());
+  text += "      rules:\n";
+  for (size_t pos = 0; pos < rules.size();) {
+    const size_t end = rules.find('\n', pos);
+    text += "        " + rules.substr(pos, end - pos) + "\n";
+    pos = end + 1;
+  }
+  return text;
+}
+
+// One mimir.rules.kubernetes block per tenant of every backend set.
+std::string RuleLoaderConfig(const model::Model& model) {
+  std::string out;
+  std::set<std::string> seen;
+  for (const model::Cluster& c : model.clusters) {
+    if (!c.HasAgents()) continue;
+    const std::string env = model.isolation == "instances" ? c.environment : "";
+    const std::string key = naming::TenantKey(c.tenant, env);
+    if (!seen.insert(key).second) continue;
+    std::string label = key;
+    for (char& ch : label) {
+      if (ch == '-') ch = '_';
+    }
+    out += fmt::format(
+        "// tenant {0}{1}\n"
+        "mimir.rules.kubernetes \"{2}\" {{\n"
+        "  address   = \"http://mimir-gateway.{3}.svc:80\"\n"
+        "  tenant_id = {4}\n"
+        "  rule_selector {{\n"
+        "    match_labels = {{\n"
+        "      \"lgtmgen.io/evaluated-by\" = \"mimir\",\n"
+        "    }}\n"
+        "  }}\n"
+        "}}\n\n",
+        c.tenant, env.empty() ? "" : " (environment " + env + ")", "tenant_" + label, InstanceName("mimir", env),
+        Quoted(c.tenant));
+  }
+  if (!out.empty()) out.resize(out.size() - 2);
+  return out;
+}
+
+std::string SecretRef(const model::SecretRef& ref) { return fmt::format("{{name: {}, key: {}}}", ref.name, ref.key); }
+
+std::string ReceiverYaml(const model::Receiver& r) {
+  const ordered_json& c = r.config;
+  auto ref = [&](const char* field) {
+    return model::SecretRef{c[field]["name"].get<std::string>(), c[field]["key"].get<std::string>()};
+  };
+  std::string out = fmt::format("- name: {}\n", Quoted(r.name));
+  if (r.type == "slack") {
+    out += fmt::format("  slackConfigs:\n    - apiURL: {}\n      channel: {}\n      sendResolved: true\n",
+                       SecretRef(ref("urlSecret")), Quoted(c["channel"].get<std::string>()));
+  } else if (r.type == "webhook") {
+    out += fmt::format("  webhookConfigs:\n    - urlSecret: {}\n      sendResolved: {}\n", SecretRef(ref("urlSecret")),
+                       c.value("sendResolved", true) ? "true" : "false");
+  } else if (r.type == "pagerduty") {
+    out += fmt::format("  pagerdutyConfigs:\n    - routingKey: {}\n      sendResolved: true\n",
+                       SecretRef(ref("routingKeySecret")));
+  } else if (r.type == "email") {
+    out += fmt::format("  emailConfigs:\n    - to: {}\n      from: {}\n      smarthost: {}\n",
+                       Quoted(c["to"].get<std::string>()), Quoted(c["from"].get<std::string>()),
+                       Quoted(c["smarthost"].get<std::string>()));
+    if (c.contains("username")) out += fmt::format("      authUsername: {}\n", Quoted(c["username"].get<std::string>()));
+    if (c.contains("passwordSecret")) out += fmt::format("      authPassword: {}\n", SecretRef(ref("passwordSecret")));
+    out += "      sendResolved: true\n";
+  }
+  return out;
+}
+
+std::string RouteYaml(const model::Route& route) {
+  std::string out = fmt::format("receiver: {}\n", Quoted(route.receiver));
+  if (!route.group_by.empty()) {
+    std::vector<std::string> quoted;
+    for (const std::string& g : route.group_by) quoted.push_back(Quoted(g));
+    out += fmt::format("groupBy: [{}]\n", fmt::join(quoted, ", "));
+  }
+  if (!route.group_wait.empty()) out += "groupWait: " + route.group_wait + "\n";
+  if (!route.group_interval.empty()) out += "groupInterval: " + route.group_interval + "\n";
+  if (!route.repeat_interval.empty()) out += "repeatInterval: " + route.repeat_interval + "\n";
+  if (!route.routes.empty()) out += "routes:\n";
+  for (const model::SubRoute& sub : route.routes) {
+    out += fmt::format("  - receiver: {}\n", Quoted(sub.receiver));
+    if (!sub.matchers.empty()) out += "    matchers:\n";
+    for (const std::string& text : sub.matchers) {
+      const std::optional<model::Matcher> m = model::ParseMatcher(text);
+      if (!m) continue;  // the validator refused it already
+      out += fmt::format("      - name: {}\n        matchType: \"{}\"\n        value: {}\n", m->name, m->op,
+                         Quoted(m->value));
+    }
+    if (sub.continue_matching) out += "    continue: true\n";
+  }
+  out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+void EmitAlerting(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const model::Alerting& a = model.alerting;
+  if (a.rules.empty() && a.receivers.empty()) return;
+  std::string resources;
+  for (const model::RuleGroup& g : a.rules) {
+    if (!g.catalog_name.empty()) {
+      const std::string tmpl = "alerting/rules/" + g.catalog_name + ".yaml";
+      PutTemplateFrom(tree, diags, "alerting", "alerts/" + g.catalog_name + ".yaml", tmpl, model,
+                      {{"cluster_label", model.cluster_label}});
+      resources += "- " + g.catalog_name + ".yaml\n";
+    } else {
+      const std::string name = naming::InlineRuleGroupName(g.inline_group["name"].get<std::string>());
+      Put(tree, diags, "alerting", "alerts/" + name + ".yaml", InlineGroupFile(model, g.inline_group, name));
+      resources += "- " + name + ".yaml\n";
+    }
+  }
+  if (FleetAlertmanager(model)) {
+    std::string receivers;
+    for (const model::Receiver& r : a.receivers) receivers += ReceiverYaml(r);
+    receivers.pop_back();
+    PutTemplate(tree, diags, "alerting", "alerts/alertmanager-config.yaml", "alerting/alertmanager-config.yaml", model,
+                {{"route", RouteYaml(a.route)}, {"receivers", receivers}});
+    resources += "- alertmanager-config.yaml\n";
+  }
+  resources.pop_back();
+  PutTemplate(tree, diags, "alerting", "alerts/kustomization.yaml", "alerting/kustomization.yaml", model,
+              {{"resources", resources},
+               {"receivers_note", FleetAlertmanager(model)
+                                      ? "# alertmanager-config.yaml configures the fleet's Alertmanager."
+                                      : ""}});
+  if (!a.rules.empty()) {
+    PutTemplate(tree, diags, "alerting", naming::ComponentValues("alerts", "alloy-rules"),
+                "alerting/alloy-rules-values.yaml", model,
+                {{"config", RuleLoaderConfig(model)},
+                 {"alertmanager", FleetAlertmanager(model) ? "kube-prometheus-stack's Alertmanager (monitoring)"
+                                                          : "Mimir's own Alertmanager"}});
+  }
+}
+
+}  // namespace lgtmgen::emit

@@ -26,7 +26,7 @@ struct Case {
 }  // namespace
 
 TEST_CASE("command line cases", "[cli]") {
-  const std::string example = test::SourcePath("../shared/design/fleet-example.yaml");
+  const std::string example = test::SourcePath("golden/fleet-example/spec.yaml");
   const Case cases[] = {
       {"help", 0, "--help", "Exit codes: 0 ok", ""},
       {"render help", 0, "render --help", "--check", ""},
@@ -58,9 +58,13 @@ TEST_CASE("command line cases", "[cli]") {
     CHECK(r.exit_code == 0);
   }
   SECTION("what is not rendered yet is refused by name, with nothing written") {
-    const CliResult r = RunCli("render '" + example + "' -o /nonexistent/lgtmgen-out");
+    const std::string spec = (std::filesystem::temp_directory_path() / "lgtmgen-istio.yaml").string();
+    std::string text = *test::ReadFile(example);
+    text.replace(text.find("type: linkerd"), 13, "type: istio  ");
+    std::ofstream(spec) << text;
+    const CliResult r = RunCli("render '" + spec + "' -o /nonexistent/lgtmgen-out");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("mesh.type: linkerd is not rendered by this version of lgtmgen yet") != std::string::npos);
+    CHECK(r.err.find("mesh.type: istio is not rendered by this version of lgtmgen yet") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists("/nonexistent/lgtmgen-out"));
   }
 }

@@ -121,3 +121,11 @@ TEST_CASE("golden errors", "[golden]") {
     }
   }
 }
+
+TEST_CASE("the fleet-example golden renders the design's reference fleet unchanged", "[golden]") {
+  // The design folder sits beside the repository in development and CI; a
+  // clean checkout without it still has the golden copy.
+  const std::optional<std::string> design = test::ReadFile(test::SourcePath("../shared/design/fleet-example.yaml"));
+  if (!design) return;
+  CHECK(*design == test::ReadFile(test::SourcePath("golden/fleet-example/spec.yaml")).value_or(""));
+}

@@ -379,3 +379,57 @@ TEST_CASE("dashboards query only through their own datasource variables", "[wiri
   }
   CHECK(checked > 0);
 }
+
+TEST_CASE("with Linkerd, every service a remote agent writes to is exported by central and mirrored on the remote",
+          "[wiring][mesh]") {
+  // Mirrored name <service>-<central>.<namespace>.svc.cluster.local → the
+  // backend chart and values key that carries the export label.
+  const std::map<std::string, std::pair<std::string, std::string>> charts = {
+      {"mimir-gateway", {"mimir-distributed", "gateway"}},
+      {"loki-gateway", {"loki", "gateway"}},
+      {"tempo-distributor", {"tempo-distributed", "distributor"}}};
+  int checked = 0;
+  for (const Rendered& r : AllRenders()) {
+    const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
+    if (!spec["mesh"] || spec["mesh"]["type"].as<std::string>() != "linkerd") continue;
+    std::string central;
+    for (const auto& c : spec["clusters"]) {
+      if (c["role"].as<std::string>() == "central") central = c["name"].as<std::string>();
+    }
+    const std::regex mirrored("([a-z0-9-]+)-" + central + "\\.([a-z0-9-]+)\\.svc\\.cluster\\.local");
+    for (const auto& c : spec["clusters"]) {
+      const std::string name = c["name"].as<std::string>();
+      if (name == central || c["role"].as<std::string>() != "remote") continue;
+      INFO(r.name << ": " << name);
+      const YAML::Node mc = YAML::Load(r.files.at("clusters/" + name + "/values/linkerd-multicluster.yaml"));
+      CHECK(mc["controllers"][0]["link"]["ref"]["name"].as<std::string>() == central);
+      CHECK(mc["enableNamespaceCreation"].as<bool>());  // the backend namespaces exist only on central
+      for (const auto& [path, content] : r.files) {
+        if (path.rfind("clusters/" + name + "/", 0) != 0) continue;
+        for (auto it = std::sregex_iterator(content.begin(), content.end(), mirrored); it != std::sregex_iterator();
+             ++it) {
+          const std::string service = (*it)[1];
+          const std::string ns = (*it)[2];
+          INFO(path << " writes to " << it->str());
+          REQUIRE(charts.count(service) == 1);
+          const auto& [chart, key] = charts.at(service);
+          const std::string env = ns.find('-') == std::string::npos ? "" : ns.substr(ns.find('-'));
+          const YAML::Node values = YAML::Load(r.files.at("components/backends/" + chart + env + "/values.yaml"));
+          CHECK(values[key]["service"]["labels"]["mirror.linkerd.io/exported"].as<std::string>() == "true");
+          ++checked;
+        }
+      }
+    }
+    // Senders and receivers are meshed: their namespaces are enrolled.
+    for (const char* appset : {"mimir", "loki", "tempo", "prometheus", "vector", "alloy-traces", "alloy",
+                               "alloy-gateway", "otel-operator", "otel-collectors"}) {
+      const auto file = r.files.find(std::string("argocd/applicationsets/") + appset + ".yaml");
+      if (file == r.files.end()) continue;
+      INFO(file->first);
+      const YAML::Node metadata = YAML::Load(file->second)["spec"]["template"]["spec"]["syncPolicy"]
+                                                              ["managedNamespaceMetadata"];
+      CHECK(metadata["annotations"]["linkerd.io/inject"].as<std::string>() == "enabled");
+    }
+  }
+  CHECK(checked > 0);
+}

@@ -70,7 +70,7 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     if (!c.HasAgents()) continue;
     const render::Vars vars = ClusterVars(model, c);
     for (const HelmComponent& comp : ComponentsOn(model, c)) {
-      if (!comp.per_cluster_values) continue;
+      if (!comp.per_cluster_values || comp.area == "mesh") continue;  // mesh values: emit/mesh.cpp
       PutTemplateFrom(tree, diags, "agents", naming::ClusterValues(c.name, comp.values_name),
                       comp.area + "/" + comp.values_name + "-cluster-values.yaml", model, vars);
     }
@@ -80,7 +80,7 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   const model::ImagePin& collector = model.catalog.Image("otel-collector-k8s");
   const render::Vars defaults = {{"collector_repository", collector.repository}, {"collector_tag", collector.tag}};
   for (const HelmComponent& comp : HelmComponents(model)) {
-    if (comp.central) continue;
+    if (comp.central || comp.area == "mesh") continue;
     PutTemplateFrom(tree, diags, "agents", naming::ComponentValues(comp.area, comp.values_name),
                     comp.area + "/" + comp.values_name + "-values.yaml", model, defaults);
   }

@@ -77,6 +77,7 @@ void EmitHelmApplicationSet(const model::Model& model, const HelmComponent& c, o
   vars["namespace"] = c.ns;
   vars["server_side_apply"] = render::Flag(c.server_side_apply);
   vars["ignore_differences"] = c.ignore_differences;
+  vars["namespace_metadata"] = MeshNamespaceMetadata(model, c.ns);
   PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile(c.name), "argocd/helm-applicationset.yaml",
               model, vars);
 }
@@ -141,6 +142,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     vars["wave"] = std::to_string(k.wave);
     vars["needs_crds"] = render::Flag(k.needs_crds);
     vars["server_side_apply"] = render::Flag(k.server_side_apply);
+    vars["namespace_metadata"] = MeshNamespaceMetadata(model, k.ns);
     PutTemplate(tree, diags, "argocd", naming::ApplicationSetFile(k.name), "argocd/kustomize-applicationset.yaml",
                 model, vars);
   }

@@ -59,6 +59,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   mimir["federation"] = federation;
   mimir["cluster_label"] = model.cluster_label;
   mimir["namespace"] = mimir_ns;
+  mimir["export"] = MeshExportMetadata(model);
   mimir["fleet_alertmanager"] = render::Flag(FleetAlertmanager(model));
   mimir["alertmanager_url"] = FleetAlertmanager(model) ? kFleetAlertmanagerUrl : "";
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("mimir-distributed", env)),
@@ -72,6 +73,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   loki["loki_replication"] = std::to_string(profile.loki_replicas);
   loki["cluster_label"] = model.cluster_label;
   loki["namespace"] = InstanceName("loki", env);
+  loki["export"] = MeshExportMetadata(model);
   loki["alertmanager_url"] = FleetAlertmanager(model)
                                  ? kFleetAlertmanagerUrl
                                  : fmt::format("http://mimir-alertmanager.{}.svc:8080/alertmanager", mimir_ns);
@@ -81,6 +83,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   render::Vars tempo = StorageVars(model, env);
   tempo["retention"] = model.backends.retention.traces;
   tempo["namespace"] = InstanceName("tempo", env);
+  tempo["export"] = MeshExportMetadata(model);
   tempo["mimir_namespace"] = mimir_ns;
   tempo["cluster_label"] = model.cluster_label;
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("tempo-distributed", env)),

@@ -69,6 +69,17 @@ std::string BackendNamespaces(const model::Model& model) {
   return fmt::format("{}", fmt::join(out, " "));
 }
 
+// One linkerd_identity line per cluster in the mesh.
+std::string LinkerdIdentitySteps(const model::Model& model) {
+  if (model.mesh.type != "linkerd") return "";
+  std::string out;
+  for (const model::Cluster& c : model.clusters) {
+    if (Meshed(model, c)) out += "linkerd_identity " + c.name + "\n";
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
 // ALERTMANAGER_SLACK_URL for key url of Secret alertmanager-slack.
 std::string SecretEnvVar(const std::string& secret, const std::string& key) {
   std::string out;
@@ -250,7 +261,9 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"ingest", render::Flag(NeedsIngest(model))},
                {"ingest_namespace", kIngestNamespace},
                {"ingest_clients", IngestClientSteps(model)},
-               {"htpasswd_files", HtpasswdFiles(model)}});
+               {"htpasswd_files", HtpasswdFiles(model)},
+               {"linkerd", render::Flag(model.mesh.type == "linkerd")},
+               {"linkerd_clusters", LinkerdIdentitySteps(model)}});
   std::string registrations;
   for (const model::Cluster& c : model.clusters) {
     if (c.name == model.gitops.argocd_cluster) continue;
@@ -269,6 +282,22 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
   steps.push_back({"40-apply-root.sh", "applies argocd/root.yaml: from here on Git is the source of truth", "kubectl"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/40-apply-root.sh", "bootstrap/40-apply-root.sh", model, {});
 
+  if (model.mesh.type == "linkerd") {
+    std::vector<std::string> remotes;
+    for (const model::Cluster& c : model.clusters) {
+      if (Meshed(model, c) && !c.IsCentral()) remotes.push_back(c.name);
+    }
+    if (!remotes.empty()) {
+      const std::string version = model.catalog.manifests.at("linkerd-cli");
+      steps.push_back({"50-link-mesh.sh", "links every remote to central's Linkerd gateway (after Argo CD installs "
+                                          "Linkerd)",
+                       "kubectl, linkerd " + version});
+      PutTemplate(tree, diags, "bootstrap", "bootstrap/50-link-mesh.sh", "bootstrap/50-link-mesh.sh", model,
+                  {{"central", model.Central().name},
+                   {"linkerd_version", version},
+                   {"remotes", fmt::format("{}", fmt::join(remotes, " "))}});
+    }
+  }
   std::string table, calls;
   for (const Step& s : steps) {
     table += fmt::format("| `{}` | {} | {} |\n", s.file, s.does, s.needs);

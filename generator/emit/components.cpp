@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "naming/namer.h"
 
@@ -41,6 +42,22 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
   }
   add({"grafana", "grafana", "grafana", "", "grafana", kGrafanaNamespace, central, kWaveApps, false, false, true});
 
+  if (model.mesh.type == "linkerd") {
+    const std::vector<Selector> meshed = {Is("role", {"central", "remote"})};
+    add({"linkerd-crds", "linkerd-crds", "linkerd-crds", "", "mesh", "linkerd", meshed, kWaveCrds, true, false,
+         false});
+    // The chart generates its webhooks' certificates on every render; each
+    // sync applies a matching pair, and Argo CD must not call that drift.
+    add({"linkerd", "linkerd-control-plane", "linkerd-control-plane", "", "mesh", "linkerd", meshed, kWaveMesh, false,
+         false, false,
+         "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
+         "    - .webhooks[].clientConfig.caBundle\n"
+         "- group: admissionregistration.k8s.io\n  kind: ValidatingWebhookConfiguration\n  jqPathExpressions:\n"
+         "    - .webhooks[].clientConfig.caBundle\n"
+         "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
+    add({"linkerd-multicluster", "linkerd-multicluster", "linkerd-multicluster", "", "mesh", "linkerd-multicluster",
+         meshed, kWaveMesh, false, true, false});
+  }
   const auto& used = model.scenarios_in_use;
   if (used.count("prometheus-vector") != 0 || used.count("otel") != 0) {
     // The Prometheus Operator's CRDs exceed client-side apply's annotation limit.
@@ -137,6 +154,18 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
                    kWaveAgents, true});
   }
   return out;
+}
+
+bool Meshed(const model::Model& model, const model::Cluster& cluster) {
+  return model.mesh.type != "none" && cluster.role != "control";
+}
+
+std::string MeshNamespaceMetadata(const model::Model& model, const std::string& ns) {
+  static const std::set<std::string> kAgentNamespaces = {"monitoring", "logging", "tracing", "alloy", kOtelNamespace};
+  const bool backend = ns.rfind("mimir", 0) == 0 || ns.rfind("loki", 0) == 0 || ns.rfind("tempo", 0) == 0;
+  if (!backend && kAgentNamespaces.count(ns) == 0) return "";
+  if (model.mesh.type == "linkerd") return "annotations:\n  linkerd.io/inject: enabled";
+  return "";
 }
 
 std::string AppFact(const std::string& app) {

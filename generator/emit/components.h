@@ -112,6 +112,19 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 [[nodiscard]] inline bool FleetAlertmanager(const model::Model& model) { return !model.alerting.receivers.empty(); }
 inline constexpr const char* kFleetAlertmanagerUrl = "http://kube-prometheus-stack-alertmanager.monitoring.svc:9093";
 
+/// The clusters a service mesh joins: all but a control cluster.
+[[nodiscard]] bool Meshed(const model::Model& model, const model::Cluster& cluster);
+/// The labels or annotations (a YAML block for an Application's
+/// managedNamespaceMetadata) that enrol namespace ns in the mesh, or "" when
+/// its workloads stay out: the back ends, which remote agents reach through
+/// the mesh, and the agents, which send through it.
+[[nodiscard]] std::string MeshNamespaceMetadata(const model::Model& model, const std::string& ns);
+
+/// The metadata (a YAML block of labels or annotations) that exports a
+/// central Service to the other clusters of the mesh, or "" when the mesh
+/// needs none.
+[[nodiscard]] std::string MeshExportMetadata(const model::Model& model);
+
 /// Namespaces and paths shared by several emitters.
 inline constexpr const char* kGrafanaNamespace = "grafana";
 inline constexpr const char* kGrafanaExposurePath = "components/grafana/exposure";

@@ -17,6 +17,7 @@ void EmitGrafana(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitTenants(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitDashboards(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitAlerting(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitMesh(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitAgents(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitPki(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitApps(const model::Model&, out::OutputTree&, diag::Diagnostics&);
@@ -32,6 +33,7 @@ const std::vector<Emitter>& AllEmitters() {
       {"backends", "components/backends/: MinIO, Mimir, Loki, Tempo values", &EmitBackendValues},
       {"grafana", "components/grafana/: Grafana values", &EmitGrafana},
       {"tenants", "tenants/<tenant>/: Grafana datasources per tenant", &EmitTenants},
+      {"mesh", "components/mesh/: the service mesh between the clusters", &EmitMesh},
       {"dashboards", "dashboards/: Grafana dashboards, one ConfigMap each", &EmitDashboards},
       {"alerting", "alerts/: rule groups, the rule loader and the Alertmanager configuration", &EmitAlerting},
       {"agents", "components/agents/: telemetry agents per scenario", &EmitAgents},

@@ -29,8 +29,18 @@ std::string NodeId(const std::string& name) {
   return id;
 }
 
-// Mermaid: the clusters, the back ends of each backend set, the ingest
-// proxy with mesh: none, and one edge per signal of each cluster's agents.
+// What remote agents enter the central cluster through, as a Mermaid node
+// label: the ingest proxy (mesh: none) or the mesh's gateway; "" when no
+// remote ships telemetry.
+std::string RemoteEntry(const model::Model& model) {
+  if (NeedsIngest(model)) return "ingest proxy (TLS, per-tenant auth)";
+  if (model.remotes_with_agents == 0) return "";
+  if (model.mesh.type == "linkerd") return "Linkerd gateway (mTLS)";
+  return "";
+}
+
+// Mermaid: the clusters, the back ends of each backend set, where remote
+// agents enter, and one edge per signal of each cluster's agents.
 std::string Mermaid(const model::Model& model) {
   std::string out = "flowchart LR\n";
   const std::string central = NodeId(model.Central().name);
@@ -45,7 +55,7 @@ std::string Mermaid(const model::Model& model) {
                            suffix);
       }
       out += fmt::format("    {0}_grafana[Grafana]\n", id);
-      if (NeedsIngest(model)) out += fmt::format("    {0}_ingest[\"ingest proxy (TLS, per-tenant auth)\"]\n", id);
+      if (!RemoteEntry(model).empty()) out += fmt::format("    {0}_ingest[\"{1}\"]\n", id, RemoteEntry(model));
     }
     if (c.HasAgents()) out += fmt::format("    {0}_agents[\"agents: {1}\"]\n", id, c.agents);
     if (c.name == model.gitops.argocd_cluster) out += fmt::format("    {0}_argocd[Argo CD]\n", id);
@@ -55,7 +65,7 @@ std::string Mermaid(const model::Model& model) {
     if (!c.HasAgents()) continue;
     const std::string id = NodeId(c.name);
     const std::string target = NodeId(InstanceName(central, endpoints::InstanceOf(model, c)));
-    if (!c.IsCentral() && NeedsIngest(model)) {
+    if (!c.IsCentral() && !RemoteEntry(model).empty()) {
       out += fmt::format("  {0}_agents -- \"{1}: metrics, logs, traces\" --> {2}_ingest\n", id, c.tenant, central);
       continue;
     }
@@ -65,7 +75,9 @@ std::string Mermaid(const model::Model& model) {
   }
   for (const std::string& env : Instances(model)) {
     const std::string node = NodeId(InstanceName(central, env));
-    if (NeedsIngest(model)) out += fmt::format("  {0}_ingest --> {1}_mimir & {1}_loki & {1}_tempo\n", central, node);
+    if (!RemoteEntry(model).empty()) {
+      out += fmt::format("  {0}_ingest --> {1}_mimir & {1}_loki & {1}_tempo\n", central, node);
+    }
     out += fmt::format("  {0}_grafana --> {1}_mimir & {1}_loki & {1}_tempo\n", central, node);
   }
   return out;
@@ -89,6 +101,13 @@ std::string Endpoints(const model::Model& model) {
           IngestHost(model), endpoints::IngestNodePort(model, Backend::kMimir, Protocol::kRemoteWrite, env),
           endpoints::IngestNodePort(model, Backend::kLoki, Protocol::kLokiPush, env),
           endpoints::IngestNodePort(model, Backend::kTempo, Protocol::kOtlpGrpc, env));
+    } else if (model.mesh.type == "linkerd" && model.remotes_with_agents > 0) {
+      out += fmt::format(
+          "  From remote clusters, through Linkerd (mTLS, the services central exports, mirrored as "
+          "`<service>-{0}`): `http://mimir-gateway-{0}.{1}.svc.cluster.local/api/v1/push` (metrics), "
+          "`http://loki-gateway-{0}.{2}.svc.cluster.local/loki/api/v1/push` (logs), "
+          "`tempo-distributor-{0}.{3}.svc.cluster.local:4317` (OTLP gRPC).\n",
+          model.Central().name, InstanceName("mimir", env), InstanceName("loki", env), InstanceName("tempo", env));
     }
   }
   return out;

@@ -16,8 +16,14 @@ void NotYet(diag::Diagnostics& diags, const std::string& what, const std::string
 }  // namespace
 
 void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnostics& diags) {
-  if (model.mesh.type != "none") {
-    NotYet(diags, "mesh.type: " + model.mesh.type, "use mesh.type: none for now; `lgtmgen validate` accepts the spec");
+  if (model.mesh.type == "istio" || model.mesh.type == "cilium-clustermesh") {
+    NotYet(diags, "mesh.type: " + model.mesh.type,
+           "use mesh.type: linkerd or none for now; `lgtmgen validate` accepts the spec");
+  }
+  if (model.mesh.type == "linkerd" && model.mesh.linkerd_channel == "stable") {
+    NotYet(diags, "mesh.linkerd.channel: stable",
+           "Linkerd's open-source project publishes edge releases only (stable ones come from Buoyant "
+           "Enterprise for Linkerd, under a license); use channel: edge");
   }
   for (const std::string& addon : model.addons) {
     if (addon != "hubble") NotYet(diags, "add-on " + addon, "remove it from addons: for now (hubble is rendered)");
@@ -25,8 +31,8 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
   for (const model::Cluster& c : model.clusters) {
     if (c.role == "remote" && c.HasAgents() && model.platform.provider != "kind") {
       NotYet(diags, fmt::format("remote cluster '{}' on provider {}", c.name, model.platform.provider),
-             "with mesh: none, remote agents reach the central ingest proxy by its kind node name; use "
-             "platform.provider: kind for now");
+             "remote clusters reach the central cluster (its ingest proxy, or its API server when the "
+             "bootstrap links the mesh) by its kind node name; use platform.provider: kind for now");
     }
     if (c.agents == "prometheus-vector" && c.metrics_transport == "federation") {
       NotYet(diags, fmt::format("metricsTransport: federation (cluster '{}')", c.name),

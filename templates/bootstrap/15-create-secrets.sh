@@ -103,8 +103,69 @@ ingest_client() {
 }
 #~end
 
+#~if linkerd
+
+# ensure_linkerd_anchor: the fleet's Linkerd trust anchor (ECDSA P-256, ten
+# years), kept as the Secret linkerd-trust-anchor in namespace linkerd of the
+# central cluster, so re-runs sign with the same one. Its key never leaves
+# that Secret; only its certificate goes to the other clusters.
+ensure_linkerd_anchor() {
+  local dir
+  if [[ -n $(secret_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.crt) ]]; then
+    log "Linkerd trust anchor exists in ${CENTRAL}; keeping it"
+    return 0
+  fi
+  dir=$(mktemp -d)
+  chmod 700 "${dir}"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+    -subj "/CN=root.linkerd.cluster.local" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "${dir}/tls.key" -out "${dir}/tls.crt" 2>/dev/null
+  put_secret "${CENTRAL}" linkerd linkerd-trust-anchor "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
+  rm -rf "${dir}"
+}
+
+# linkerd_identity CLUSTER: what linkerd-control-plane reads in namespace
+# linkerd of CLUSTER (identity.externalCA, issuer scheme kubernetes.io/tls):
+# the ConfigMap linkerd-identity-trust-roots (ca-bundle.crt, the anchor) and
+# the Secret linkerd-identity-issuer (this cluster's issuer, one year, signed
+# by the anchor; ca.crt for `linkerd check`). An existing issuer is kept;
+# delete the Secret and re-run to rotate it.
+linkerd_identity() {
+  local cluster=$1 dir
+  dir=$(mktemp -d)
+  chmod 700 "${dir}"
+  secret_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.crt >"${dir}/ca.crt"
+  ensure_namespace "${cluster}" linkerd
+  kc "${cluster}" -n linkerd create configmap linkerd-identity-trust-roots --from-file=ca-bundle.crt="${dir}/ca.crt" \
+    --dry-run=client -o yaml | kc "${cluster}" apply -f - >/dev/null
+  if [[ -n $(secret_key "${cluster}" linkerd linkerd-identity-issuer tls.crt) ]]; then
+    log "${cluster}: Linkerd issuer exists; keeping it"
+    rm -rf "${dir}"
+    return 0
+  fi
+  secret_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.key >"${dir}/ca.key"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -subj "/CN=identity.linkerd.cluster.local" -keyout "${dir}/tls.key" -out "${dir}/issuer.csr" 2>/dev/null
+  printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' >"${dir}/ext.cnf"
+  openssl x509 -req -in "${dir}/issuer.csr" -CA "${dir}/ca.crt" -CAkey "${dir}/ca.key" -CAcreateserial \
+    -days 365 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/tls.crt" 2>/dev/null
+  kc "${cluster}" -n linkerd create secret generic linkerd-identity-issuer --type=kubernetes.io/tls \
+    --from-file=tls.crt="${dir}/tls.crt" --from-file=tls.key="${dir}/tls.key" --from-file=ca.crt="${dir}/ca.crt" \
+    --dry-run=client -o yaml | kc "${cluster}" apply -f - >/dev/null
+  rm -rf "${dir}"
+  log "${cluster}: Linkerd issuer created (expires in one year)"
+}
+#~end
+
 #~if fleet_ca
 ensure_fleet_ca
+#~end
+#~if linkerd
+
+# Linkerd identity: one trust anchor for the fleet, one issuer per cluster.
+ensure_linkerd_anchor
+@@linkerd_clusters@@
 #~end
 
 @@secrets@@

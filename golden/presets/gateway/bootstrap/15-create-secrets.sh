@@ -78,6 +78,7 @@ ensure_fleet_ca() {
   rm -rf "${dir}"
 }
 
+
 ensure_fleet_ca
 
 # Grafana admin (grafana.adminSecret), namespace grafana.

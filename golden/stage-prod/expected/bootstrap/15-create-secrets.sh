@@ -99,6 +99,7 @@ ingest_client() {
   done
 }
 
+
 ensure_fleet_ca
 
 # Grafana admin (grafana.adminSecret), namespace grafana.

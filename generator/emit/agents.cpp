@@ -78,7 +78,9 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   }
   // Fleet-wide values the components' defaults may use.
   const model::ImagePin& collector = model.catalog.Image("otel-collector-k8s");
-  const render::Vars defaults = {{"collector_repository", collector.repository}, {"collector_tag", collector.tag}};
+  const render::Vars defaults = {{"collector_repository", collector.repository},
+                                 {"collector_tag", collector.tag},
+                                 {"mesh_opt_out", MeshOptOutAnnotation(model)}};
   for (const HelmComponent& comp : HelmComponents(model)) {
     if (comp.central || comp.area == "mesh") continue;
     PutTemplateFrom(tree, diags, "agents", naming::ComponentValues(comp.area, comp.values_name),

@@ -120,6 +120,10 @@ inline constexpr const char* kFleetAlertmanagerUrl = "http://kube-prometheus-sta
 /// the mesh, and the agents, which send through it.
 [[nodiscard]] std::string MeshNamespaceMetadata(const model::Model& model, const std::string& ns);
 
+/// The pod annotation (a YAML map entry) that keeps a pod of an enrolled
+/// namespace out of the mesh (webhook servers, Jobs), or "" without a mesh.
+[[nodiscard]] std::string MeshOptOutAnnotation(const model::Model& model);
+
 /// The metadata (a YAML block of labels or annotations) that exports a
 /// central Service to the other clusters of the mesh, or "" when the mesh
 /// needs none.

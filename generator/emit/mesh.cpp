@@ -15,6 +15,11 @@ std::string MeshExportMetadata(const model::Model& model) {
   return "";
 }
 
+std::string MeshOptOutAnnotation(const model::Model& model) {
+  if (model.mesh.type == "linkerd") return "linkerd.io/inject: disabled";
+  return "";
+}
+
 void EmitMesh(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   if (model.mesh.type != "linkerd") return;
   for (const char* chart : {"linkerd-crds", "linkerd-control-plane", "linkerd-multicluster"}) {

@@ -58,13 +58,14 @@ TEST_CASE("command line cases", "[cli]") {
     CHECK(r.exit_code == 0);
   }
   SECTION("what is not rendered yet is refused by name, with nothing written") {
-    const std::string spec = (std::filesystem::temp_directory_path() / "lgtmgen-istio.yaml").string();
+    const std::string spec = (std::filesystem::temp_directory_path() / "lgtmgen-stable.yaml").string();
     std::string text = *test::ReadFile(example);
-    text.replace(text.find("type: linkerd"), 13, "type: istio  ");
+    text.replace(text.find("channel: edge "), 14, "channel: stable");
     std::ofstream(spec) << text;
     const CliResult r = RunCli("render '" + spec + "' -o /nonexistent/lgtmgen-out");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("mesh.type: istio is not rendered by this version of lgtmgen yet") != std::string::npos);
+    CHECK(r.err.find("mesh.linkerd.channel: stable is not rendered by this version of lgtmgen yet") !=
+          std::string::npos);
     CHECK_FALSE(std::filesystem::exists("/nonexistent/lgtmgen-out"));
   }
 }

@@ -101,6 +101,11 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   for (const KustomizeComponent& k : KustomizeComponents(model)) {
     if (!k.to_central) agent_namespaces.insert(k.ns);
   }
+  if (NeedsGlobalServiceStubs(model)) {  // the stand-ins live in the back ends' namespaces
+    for (const std::string& env : Instances(model)) {
+      for (const char* backend : {"mimir", "loki", "tempo"}) agent_namespaces.insert(InstanceName(backend, env));
+    }
+  }
   if (!agent_namespaces.empty() && model.isolation != "instances") {
     std::string destinations;
     for (const std::string& ns : agent_namespaces) destinations += fmt::format("- name: \"*\"\n  namespace: {}\n", ns);
@@ -108,7 +113,8 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                 {{"project", "agents"},
                  {"description", "Telemetry agents and demo apps on every cluster of the fleet that ships telemetry"},
                  {"source_repos", SourceRepos(model, false)},
-                 {"destinations", destinations}});
+                 {"destinations", destinations},
+                 {"istio", render::Flag(model.mesh.type == "istio")}});
   }
   if (!agent_namespaces.empty() && model.isolation == "instances") {
     // One project per environment: its Applications may deploy only to the
@@ -125,7 +131,8 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                   {{"project", "env-" + env},
                    {"description", "Telemetry agents and demo apps on the clusters of environment " + env},
                    {"source_repos", SourceRepos(model, false)},
-                   {"destinations", list}});
+                   {"destinations", list},
+                   {"istio", render::Flag(model.mesh.type == "istio")}});
     }
   }
   for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);

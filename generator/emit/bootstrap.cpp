@@ -30,8 +30,21 @@ std::string KindNodes(const model::Model& model, const model::Cluster& c) {
   return out;
 }
 
-std::string PodCidr(const model::Cluster& c) {
-  return c.network.pod_cidr ? c.network.pod_cidr->ToString() : "10.244.0.0/16";  // kind's default
+model::Cidr PodCidrOf(const model::Cluster& c) {
+  return c.network.pod_cidr ? *c.network.pod_cidr : *model::ParseCidr("10.244.0.0/16");  // kind's default
+}
+
+// The range Cilium routes natively, unmasqueraded: the cluster's pods, or
+// with ClusterMesh every meshed cluster's pods, so pods reach each other
+// across clusters with their own addresses.
+std::string PodCidr(const model::Model& model, const model::Cluster& c) {
+  model::Cidr range = PodCidrOf(c);
+  if (model.mesh.type == "cilium-clustermesh" && Meshed(model, c)) {
+    for (const model::Cluster& other : model.clusters) {
+      if (Meshed(model, other)) range = model::Covering(range, PodCidrOf(other));
+    }
+  }
+  return range.ToString();
 }
 
 // What step 00 sets up besides the clusters.
@@ -43,15 +56,44 @@ std::string CniSummary(const model::Model& model) {
   return out;
 }
 
+// The ClusterMesh peers of cluster c: every other meshed cluster for the
+// central one, the central one for the others (telemetry flows to central;
+// central's agents learn the remotes' nodes for the return path).
+std::string ClusterMeshPeers(const model::Model& model, const model::Cluster& c) {
+  if (model.mesh.type != "cilium-clustermesh" || !Meshed(model, c)) return "";
+  std::string out;
+  for (const model::Cluster& peer : model.clusters) {
+    if (peer.name == c.name || !Meshed(model, peer) || (!c.IsCentral() && !peer.IsCentral())) continue;
+    out += fmt::format("- name: {0}\n  address: {0}-control-plane\n  port: 32379\n", peer.name);
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+// Gateway API CRDs before Argo CD: Cilium's operator (Grafana's Gateway)
+// checks for them once, at start-up; Istio ambient's east-west Gateway on
+// central is one.
+bool NeedsGatewayApi(const model::Model& model, const model::Cluster& c) {
+  return model.platform.cni == "cilium" ||
+         (c.IsCentral() && model.mesh.type == "istio" && model.mesh.istio_mode == "ambient");
+}
+
 // The commands of step 00, cluster by cluster.
 std::string CreateSteps(const model::Model& model) {
   const bool cilium = model.platform.cni == "cilium";
   const std::string& lb = model.platform.load_balancer;
+  const bool clustermesh = model.mesh.type == "cilium-clustermesh";
+  // With ClusterMesh the central cluster comes first: it holds the shared CA.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < model.clusters.size(); ++i) order.push_back(i);
+  if (clustermesh) std::stable_partition(order.begin(), order.end(), [&](size_t i) { return model.clusters[i].IsCentral(); });
   std::string out;
-  for (size_t i = 0; i < model.clusters.size(); ++i) {
+  for (size_t i : order) {
     const model::Cluster& c = model.clusters[i];
     out += fmt::format("create_cluster {}\n", c.name);
-    if (cilium) out += fmt::format("install_gateway_api {}\ninstall_cilium {}\n", c.name, c.name);
+    if (NeedsGatewayApi(model, c)) out += fmt::format("install_gateway_api {}\n", c.name);
+    if (clustermesh) out += fmt::format("share_cilium_ca {}\n", c.name);
+    if (cilium) out += fmt::format("install_cilium {}\n", c.name);
     if (lb == "metallb") out += fmt::format("install_metallb {}\n", c.name);
     if (lb == "none") continue;
     const std::string cidr = c.network.lb_auto ? fmt::format("\"$(lb_cidr {})\"", i) : c.network.lb_cidr->ToString();
@@ -69,12 +111,12 @@ std::string BackendNamespaces(const model::Model& model) {
   return fmt::format("{}", fmt::join(out, " "));
 }
 
-// One linkerd_identity line per cluster in the mesh.
-std::string LinkerdIdentitySteps(const model::Model& model) {
-  if (model.mesh.type != "linkerd") return "";
+// One `function <cluster>` line per cluster in the mesh, when mesh.type is mesh.
+std::string MeshTrustSteps(const model::Model& model, const std::string& mesh, const std::string& function) {
+  if (model.mesh.type != mesh) return "";
   std::string out;
   for (const model::Cluster& c : model.clusters) {
-    if (Meshed(model, c)) out += "linkerd_identity " + c.name + "\n";
+    if (Meshed(model, c)) out += function + " " + c.name + "\n";
   }
   if (!out.empty()) out.pop_back();
   return out;
@@ -217,9 +259,15 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                      cilium || metallb ? "docker, kind, kubectl, helm" : "docker, kind, kubectl"});
     PutTemplate(tree, diags, "bootstrap", "bootstrap/00-create-clusters.sh", "bootstrap/00-create-clusters.sh", model,
                 {{"cilium", render::Flag(cilium)},
+                 {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
+                 {"central", model.Central().name},
+                 {"fleet", model.name},
+                 {"gateway_api", render::Flag(cilium || (model.mesh.type == "istio" &&
+                                                         model.mesh.istio_mode == "ambient"))},
                  {"metallb", render::Flag(metallb)},
                  {"lb_pool", render::Flag(model.platform.load_balancer != "none")},
-                 {"tools", cilium || metallb ? "docker kind kubectl helm" : "docker kind kubectl"},
+                 {"tools", std::string(cilium || metallb ? "docker kind kubectl helm" : "docker kind kubectl") +
+                               (model.mesh.type == "cilium-clustermesh" ? " openssl" : "")},
                  {"cni_summary", CniSummary(model)},
                  {"steps", CreateSteps(model)}});
     for (const model::Cluster& c : model.clusters) {
@@ -236,12 +284,18 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                      {"cluster_id", c.network.cluster_id ? std::to_string(*c.network.cluster_id) : ""},
                      {"hubble", render::Flag(std::find(model.addons.begin(), model.addons.end(), "hubble") !=
                                              model.addons.end())},
-                     {"pod_cidr", PodCidr(c)}});
+                     {"pod_cidr", PodCidr(model, c)},
+                     {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh" && Meshed(model, c))},
+                     {"peers", ClusterMeshPeers(model, c)}});
       }
     }
     if (cilium) {
       PutTemplate(tree, diags, "bootstrap", naming::ComponentValues("cni", "cilium"), "components/cilium-values.yaml",
-                  model, {{"cilium_version", model.catalog.Chart("cilium").version}});
+                  model,
+                  {{"cilium_version", model.catalog.Chart("cilium").version},
+                   {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
+                   {"wireguard", render::Flag(model.mesh.type == "cilium-clustermesh" &&
+                                              model.mesh.cilium_encryption == "wireguard")}});
     }
   }
   steps.push_back({"10-install-argocd.sh", "Argo CD " + argocd.version + " (chart) on " + model.gitops.argocd_cluster,
@@ -263,7 +317,9 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"ingest_clients", IngestClientSteps(model)},
                {"htpasswd_files", HtpasswdFiles(model)},
                {"linkerd", render::Flag(model.mesh.type == "linkerd")},
-               {"linkerd_clusters", LinkerdIdentitySteps(model)}});
+               {"linkerd_clusters", MeshTrustSteps(model, "linkerd", "linkerd_identity")},
+               {"istio", render::Flag(model.mesh.type == "istio")},
+               {"istio_clusters", MeshTrustSteps(model, "istio", "istio_cacerts")}});
   std::string registrations;
   for (const model::Cluster& c : model.clusters) {
     if (c.name == model.gitops.argocd_cluster) continue;
@@ -282,19 +338,23 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
   steps.push_back({"40-apply-root.sh", "applies argocd/root.yaml: from here on Git is the source of truth", "kubectl"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/40-apply-root.sh", "bootstrap/40-apply-root.sh", model, {});
 
-  if (model.mesh.type == "linkerd") {
+  if (model.mesh.type == "linkerd" || model.mesh.type == "istio") {
     std::vector<std::string> remotes;
     for (const model::Cluster& c : model.clusters) {
       if (Meshed(model, c) && !c.IsCentral()) remotes.push_back(c.name);
     }
     if (!remotes.empty()) {
-      const std::string version = model.catalog.manifests.at("linkerd-cli");
-      steps.push_back({"50-link-mesh.sh", "links every remote to central's Linkerd gateway (after Argo CD installs "
-                                          "Linkerd)",
-                       "kubectl, linkerd " + version});
-      PutTemplate(tree, diags, "bootstrap", "bootstrap/50-link-mesh.sh", "bootstrap/50-link-mesh.sh", model,
+      const bool linkerd = model.mesh.type == "linkerd";
+      const std::string version = model.catalog.manifests.at(linkerd ? "linkerd-cli" : "istioctl");
+      steps.push_back({"50-link-mesh.sh",
+                       linkerd ? "links every remote to central's Linkerd gateway (after Argo CD installs Linkerd)"
+                               : "gives every remote's istiod a remote secret for central (after Argo CD installs "
+                                 "Istio)",
+                       linkerd ? "kubectl, linkerd " + version : "kubectl, istioctl " + version});
+      PutTemplate(tree, diags, "bootstrap", "bootstrap/50-link-mesh.sh",
+                  std::string("bootstrap/50-link-mesh-") + model.mesh.type + ".sh", model,
                   {{"central", model.Central().name},
-                   {"linkerd_version", version},
+                   {linkerd ? "linkerd_version" : "istio_version", version},
                    {"remotes", fmt::format("{}", fmt::join(remotes, " "))}});
     }
   }

@@ -37,6 +37,7 @@ std::string ClusterFactsJson(const model::Model& model, const model::Cluster& c)
   facts["agentScenario"] = c.agents;
   facts["logShipper"] = Fact(model, c, "logShipper");
   facts["mesh"] = model.mesh.type;
+  facts["backendSet"] = BackendSet(model, c);
   for (const char* app : kAllApps) facts[AppFact(app)] = Fact(model, c, AppFact(app));
   facts["server"] = ApiServerForArgoCd(model, c);
   return facts.dump(2) + "\n";

@@ -58,6 +58,29 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     add({"linkerd-multicluster", "linkerd-multicluster", "linkerd-multicluster", "", "mesh", "linkerd-multicluster",
          meshed, kWaveMesh, false, true, false});
   }
+  if (model.mesh.type == "istio") {
+    const bool ambient = model.mesh.istio_mode == "ambient";
+    const std::vector<Selector> meshed = {Is("role", {"central", "remote"})};
+    add({"istio-base", "base", "istio-base", "istio-base", "mesh", kIstioNamespace, meshed, kWaveCrds, true, false,
+         false});
+    // istiod fills in its webhooks' CA bundle and flips the validating
+    // webhook's failurePolicy once it is ready: not drift.
+    add({"istiod", "istiod", "istiod", "", "mesh", kIstioNamespace, meshed, kWaveMesh, false, true, false,
+         "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
+         "    - .webhooks[]?.clientConfig.caBundle\n"
+         "- group: admissionregistration.k8s.io\n  kind: ValidatingWebhookConfiguration\n  jqPathExpressions:\n"
+         "    - .webhooks[]?.clientConfig.caBundle\n    - .webhooks[]?.failurePolicy\n"});
+    if (ambient) {
+      add({"istio-cni", "cni", "istio-cni", "istio-cni", "mesh", kIstioNamespace, meshed, kWaveMesh, false, false,
+           false});
+      add({"ztunnel", "ztunnel", "ztunnel", "", "mesh", kIstioNamespace, meshed, kWaveMesh, false, true, false});
+    } else {
+      // Central's east-west gateway: remote sidecars reach its services
+      // through it (port 15443, mTLS passed through by SNI).
+      add({"istio-eastwest", "gateway", "istio-eastwestgateway", "istio-eastwestgateway", "mesh", kIstioNamespace,
+           central, kWaveStorage, false, true, true});
+    }
+  }
   const auto& used = model.scenarios_in_use;
   if (used.count("prometheus-vector") != 0 || used.count("otel") != 0) {
     // The Prometheus Operator's CRDs exceed client-side apply's annotation limit.
@@ -134,6 +157,16 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
     out.push_back({"grafana-expose", "central cluster: Grafana's Gateway or certificate for " + model.grafana.host,
                    kGrafanaExposurePath, central, true, kGrafanaNamespace, kWaveApps, SelfSignedTls(model)});
   }
+  if (model.mesh.type == "istio") {
+    out.push_back({"istio-expose", "central cluster: its east-west Gateway for the other networks", kIstioExposePath,
+                   central, true, kIstioNamespace, kWaveStorage, true});
+  }
+  if (NeedsGlobalServiceStubs(model)) {
+    out.push_back({"global-services", "remote cluster that ships telemetry: stand-ins of central's ingest Services",
+                   std::string(kGlobalServicesPath) + "/{{.backendSet}}",
+                   {Is("role", {"remote"}), {"agentScenario", "NotIn", {"none"}}}, false, "default", kWaveMesh,
+                   false});
+  }
   if (!model.dashboards.empty()) {
     out.push_back({"dashboards", "central cluster: the Grafana dashboards (dashboards/)", "dashboards", central, true,
                    kGrafanaNamespace, kWaveApps, false, true});
@@ -162,9 +195,15 @@ bool Meshed(const model::Model& model, const model::Cluster& cluster) {
 
 std::string MeshNamespaceMetadata(const model::Model& model, const std::string& ns) {
   static const std::set<std::string> kAgentNamespaces = {"monitoring", "logging", "tracing", "alloy", kOtelNamespace};
+  // Istio reads a cluster's network from its system namespace.
+  if (model.mesh.type == "istio" && ns == kIstioNamespace) return "labels:\n  topology.istio.io/network: '{{.name}}'";
   const bool backend = ns.rfind("mimir", 0) == 0 || ns.rfind("loki", 0) == 0 || ns.rfind("tempo", 0) == 0;
   if (!backend && kAgentNamespaces.count(ns) == 0) return "";
   if (model.mesh.type == "linkerd") return "annotations:\n  linkerd.io/inject: enabled";
+  if (model.mesh.type == "istio") {
+    return model.mesh.istio_mode == "ambient" ? "labels:\n  istio.io/dataplane-mode: ambient"
+                                              : "labels:\n  istio-injection: enabled";
+  }
   return "";
 }
 
@@ -222,6 +261,16 @@ std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& 
 std::vector<std::string> Instances(const model::Model& model) {
   if (model.isolation != "instances") return {""};
   return {model.environments_in_use.begin(), model.environments_in_use.end()};
+}
+
+std::string BackendSet(const model::Model& model, const model::Cluster& cluster) {
+  return model.isolation == "instances" && !cluster.environment.empty() ? cluster.environment : "default";
+}
+
+bool NeedsGlobalServiceStubs(const model::Model& model) {
+  const bool global = model.mesh.type == "cilium-clustermesh" ||
+                      (model.mesh.type == "istio" && model.mesh.istio_mode == "ambient");
+  return global && model.remotes_with_agents > 0;
 }
 
 std::string InstanceName(const std::string& name, const std::string& environment) {

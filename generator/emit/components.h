@@ -81,6 +81,13 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 
 /// The backend sets: {""} with isolation: tenants, else the environments.
 [[nodiscard]] std::vector<std::string> Instances(const model::Model& model);
+/// The cluster.json fact naming the backend set a cluster writes to: its
+/// environment with isolation: instances, else "default".
+[[nodiscard]] std::string BackendSet(const model::Model& model, const model::Cluster& cluster);
+/// True when remote clusters need local stand-ins of central's ingest
+/// Services (Istio ambient, Cilium ClusterMesh: global services).
+[[nodiscard]] bool NeedsGlobalServiceStubs(const model::Model& model);
+
 /// "name" or "name-<environment>": how a per-instance thing is named.
 [[nodiscard]] std::string InstanceName(const std::string& name, const std::string& environment);
 
@@ -133,6 +140,9 @@ inline constexpr const char* kFleetAlertmanagerUrl = "http://kube-prometheus-sta
 inline constexpr const char* kGrafanaNamespace = "grafana";
 inline constexpr const char* kGrafanaExposurePath = "components/grafana/exposure";
 inline constexpr const char* kOtelNamespace = "opentelemetry";
+inline constexpr const char* kIstioNamespace = "istio-system";
+inline constexpr const char* kIstioExposePath = "components/mesh/istio/expose";
+inline constexpr const char* kGlobalServicesPath = "components/mesh/global-services";
 inline constexpr const char* kFleetCaPath = "components/fleet-ca";
 inline constexpr const char* kIngestPath = "components/ingest";
 inline constexpr const char* kIngestNamespace = "lgtm-ingest";

@@ -9,19 +9,13 @@
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
+namespace {
 
-std::string MeshExportMetadata(const model::Model& model) {
-  if (model.mesh.type == "linkerd") return "labels:\n  mirror.linkerd.io/exported: \"true\"";
-  return "";
+bool IstioAmbient(const model::Model& model) {
+  return model.mesh.type == "istio" && model.mesh.istio_mode == "ambient";
 }
 
-std::string MeshOptOutAnnotation(const model::Model& model) {
-  if (model.mesh.type == "linkerd") return "linkerd.io/inject: disabled";
-  return "";
-}
-
-void EmitMesh(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  if (model.mesh.type != "linkerd") return;
+void EmitLinkerd(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   for (const char* chart : {"linkerd-crds", "linkerd-control-plane", "linkerd-multicluster"}) {
     PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", chart),
                 std::string("mesh/") + chart + "-values.yaml", model, {});
@@ -30,8 +24,90 @@ void EmitMesh(const model::Model& model, out::OutputTree& tree, diag::Diagnostic
     if (!Meshed(model, c)) continue;
     PutTemplate(tree, diags, "mesh", naming::ClusterValues(c.name, "linkerd-multicluster"),
                 "mesh/linkerd-multicluster-cluster-values.yaml", model,
-                {{"central", c.IsCentral() ? "true" : "false"}, {"central_name", model.Central().name}});
+                {{"central", render::Flag(c.IsCentral())}, {"central_name", model.Central().name}});
   }
+}
+
+void EmitIstio(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const bool ambient = IstioAmbient(model);
+  PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istio-base"), "mesh/istio-base-values.yaml", model,
+              {});
+  PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istiod"), "mesh/istiod-values.yaml", model,
+              {{"ambient", render::Flag(ambient)}});
+  if (ambient) {
+    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istio-cni"), "mesh/istio-cni-values.yaml",
+                model, {});
+    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "ztunnel"), "mesh/ztunnel-values.yaml", model,
+                {});
+  } else {
+    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istio-eastwestgateway"),
+                "mesh/istio-eastwestgateway-values.yaml", model, {});
+  }
+  for (const model::Cluster& c : model.clusters) {
+    if (!Meshed(model, c)) continue;
+    PutTemplate(tree, diags, "mesh", naming::ClusterValues(c.name, "istiod"), "mesh/istiod-cluster-values.yaml", model,
+                {{"cluster", c.name}, {"mesh_id", model.name}});
+    if (ambient) {
+      PutTemplate(tree, diags, "mesh", naming::ClusterValues(c.name, "ztunnel"), "mesh/ztunnel-cluster-values.yaml",
+                  model, {{"cluster", c.name}});
+    } else if (c.IsCentral()) {
+      PutTemplate(tree, diags, "mesh", naming::ClusterValues(c.name, "istio-eastwestgateway"),
+                  "mesh/istio-eastwestgateway-cluster-values.yaml", model, {{"cluster", c.name}});
+    }
+  }
+  const std::string dir = std::string(kIstioExposePath) + "/";
+  PutTemplate(tree, diags, "mesh", dir + "kustomization.yaml", "mesh/istio-expose-kustomization.yaml", model,
+              {{"mode", model.mesh.istio_mode},
+               {"summary", ambient ? "the east-west Gateway (HBONE) remote ztunnels reach its global services through"
+                                   : "the Gateway that opens its east-west gateway to the remote networks"}});
+  if (ambient) {
+    PutTemplate(tree, diags, "mesh", dir + "gateway.yaml", "mesh/istio-ambient-eastwest-gateway.yaml", model,
+                {{"central", model.Central().name}});
+  } else {
+    PutTemplate(tree, diags, "mesh", dir + "gateway.yaml", "mesh/istio-cross-network-gateway.yaml", model, {});
+  }
+}
+
+// components/mesh/global-services/<backend set>/: one folder per backend set,
+// shared by every remote cluster that writes to it.
+void EmitGlobalServiceStubs(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const std::string why = model.mesh.type == "istio"
+                              ? "# Istio ambient routes a global service only where a local Service of\n"
+                                "# that name exists."
+                              : "# Cilium ClusterMesh merges the endpoints of global Services by name,\n"
+                                "# namespace and port names.";
+  for (const std::string& env : Instances(model)) {
+    const std::string set = env.empty() ? "default" : env;
+    const std::string dir = std::string(kGlobalServicesPath) + "/" + set + "/";
+    PutTemplate(tree, diags, "mesh", dir + "kustomization.yaml", "mesh/global-services-kustomization.yaml", model,
+                {{"backend_set", set}, {"why", why}});
+    PutTemplate(tree, diags, "mesh", dir + "services.yaml", "mesh/global-services.yaml", model,
+                {{"mimir_ns", InstanceName("mimir", env)},
+                 {"loki_ns", InstanceName("loki", env)},
+                 {"tempo_ns", InstanceName("tempo", env)},
+                 {"metadata", MeshExportMetadata(model)}});
+  }
+}
+
+}  // namespace
+
+std::string MeshExportMetadata(const model::Model& model) {
+  if (model.mesh.type == "linkerd") return "labels:\n  mirror.linkerd.io/exported: \"true\"";
+  if (IstioAmbient(model)) return "labels:\n  istio.io/global: \"true\"";
+  if (model.mesh.type == "cilium-clustermesh") return "annotations:\n  service.cilium.io/global: \"true\"";
+  return "";
+}
+
+std::string MeshOptOutAnnotation(const model::Model& model) {
+  if (model.mesh.type == "linkerd") return "linkerd.io/inject: disabled";
+  if (model.mesh.type == "istio" && !IstioAmbient(model)) return "sidecar.istio.io/inject: \"false\"";
+  return "";
+}
+
+void EmitMesh(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  if (model.mesh.type == "linkerd") EmitLinkerd(model, tree, diags);
+  if (model.mesh.type == "istio") EmitIstio(model, tree, diags);
+  if (NeedsGlobalServiceStubs(model)) EmitGlobalServiceStubs(model, tree, diags);
 }
 
 }  // namespace lgtmgen::emit

@@ -16,10 +16,6 @@ void NotYet(diag::Diagnostics& diags, const std::string& what, const std::string
 }  // namespace
 
 void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnostics& diags) {
-  if (model.mesh.type == "istio" || model.mesh.type == "cilium-clustermesh") {
-    NotYet(diags, "mesh.type: " + model.mesh.type,
-           "use mesh.type: linkerd or none for now; `lgtmgen validate` accepts the spec");
-  }
   if (model.mesh.type == "linkerd" && model.mesh.linkerd_channel == "stable") {
     NotYet(diags, "mesh.linkerd.channel: stable",
            "Linkerd's open-source project publishes edge releases only (stable ones come from Buoyant "

@@ -1,5 +1,7 @@
 #include "model/cidr.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -26,6 +28,13 @@ Cidr NetworkOf(const Cidr& cidr) {
 std::string Cidr::ToString() const {
   return fmt::format("{}.{}.{}.{}/{}", address >> 24, (address >> 16) & 0xff, (address >> 8) & 0xff,
                      address & 0xff, prefix);
+}
+
+Cidr Covering(const Cidr& a, const Cidr& b) {
+  int prefix = std::min(a.prefix, b.prefix);
+  auto top = [](uint32_t address, int bits) { return bits == 0 ? 0u : address >> (32 - bits); };
+  while (prefix > 0 && top(a.address, prefix) != top(b.address, prefix)) --prefix;
+  return NetworkOf(Cidr{a.address, prefix});
 }
 
 }  // namespace lgtmgen::model

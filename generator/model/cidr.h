@@ -29,4 +29,8 @@ struct Cidr {
 /// The network address of cidr's network (10.1.0.0/16 for 10.1.2.3/16).
 [[nodiscard]] Cidr NetworkOf(const Cidr& cidr);
 
+/// The smallest network that contains both a and b (10.0.0.0/11 for
+/// 10.11.0.0/16 and 10.31.0.0/16).
+[[nodiscard]] Cidr Covering(const Cidr& a, const Cidr& b);
+
 }  // namespace lgtmgen::model

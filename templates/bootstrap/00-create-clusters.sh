@@ -46,7 +46,7 @@ lb_cidr() {
 }
 
 #~end
-#~if cilium
+#~if gateway_api
 
 install_gateway_api() {
   local name=$1
@@ -58,6 +58,40 @@ install_gateway_api() {
     crd/gatewayclasses.gateway.networking.k8s.io crd/gateways.gateway.networking.k8s.io \
     crd/httproutes.gateway.networking.k8s.io crd/referencegrants.gateway.networking.k8s.io >/dev/null
 }
+#~end
+#~if clustermesh
+
+# share_cilium_ca CLUSTER: the fleet's Cilium CA as the Secret cilium-ca in
+# kube-system of CLUSTER, before Cilium is installed there: the chart then
+# signs every ClusterMesh certificate with it, so the clusters trust each
+# other. Generated once on the central cluster (@@central@@, created first),
+# copied from there; an existing one is kept.
+share_cilium_ca() {
+  local name=$1 dir
+  if [[ -n $(secret_key "${name}" kube-system cilium-ca ca.crt) ]]; then
+    return 0
+  fi
+  dir=$(mktemp -d)
+  chmod 700 "${dir}"
+  if [[ ${name} == "@@central@@" ]]; then
+    log "${name}: generating the fleet's Cilium CA"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+      -subj "/CN=@@fleet@@ Cilium CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "${dir}/ca.key" -out "${dir}/ca.crt" 2>/dev/null
+  else
+    secret_key "@@central@@" kube-system cilium-ca ca.crt >"${dir}/ca.crt"
+    secret_key "@@central@@" kube-system cilium-ca ca.key >"${dir}/ca.key"
+    [[ -s ${dir}/ca.key ]] || die "the Cilium CA is missing on @@central@@; create it first"
+    log "${name}: copying the fleet's Cilium CA from @@central@@"
+  fi
+  kc "${name}" -n kube-system create secret generic cilium-ca \
+    --from-file=ca.crt="${dir}/ca.crt" --from-file=ca.key="${dir}/ca.key" \
+    --dry-run=client -o yaml | kc "${name}" apply -f - >/dev/null
+  rm -rf "${dir}"
+}
+#~end
+#~if cilium
 
 install_cilium() {
   local name=$1

@@ -158,8 +158,66 @@ linkerd_identity() {
 }
 #~end
 
+#~if istio
+
+# ensure_istio_root: the fleet's Istio root CA (RSA, ten years), kept as the
+# Secret istio-root-ca in namespace istio-system of the central cluster so
+# re-runs sign with the same one. Its key never leaves that Secret.
+ensure_istio_root() {
+  local dir
+  if [[ -n $(secret_key "${CENTRAL}" istio-system istio-root-ca root-cert.pem) ]]; then
+    log "Istio root CA exists in ${CENTRAL}; keeping it"
+    return 0
+  fi
+  dir=$(mktemp -d)
+  chmod 700 "${dir}"
+  openssl req -x509 -newkey rsa:4096 -nodes -days 3650 -sha256 -subj "/O=Istio/CN=@@fleet@@ Istio root CA" \
+    -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign" \
+    -keyout "${dir}/root-key.pem" -out "${dir}/root-cert.pem" 2>/dev/null
+  put_secret "${CENTRAL}" istio-system istio-root-ca \
+    "root-cert.pem=$(cat "${dir}/root-cert.pem")" "root-key.pem=$(cat "${dir}/root-key.pem")"
+  rm -rf "${dir}"
+}
+
+# istio_cacerts CLUSTER: the Secret cacerts in namespace istio-system of
+# CLUSTER, read by istiod at start: an intermediate CA for this cluster
+# (five years) signed by the fleet's root, so workloads of every cluster
+# trust each other. An existing one is kept; delete it and re-run (then
+# restart istiod) to rotate.
+istio_cacerts() {
+  local cluster=$1 dir
+  if [[ -n $(secret_key "${cluster}" istio-system cacerts ca-cert.pem) ]]; then
+    log "${cluster}: Istio cacerts exists; keeping it"
+    return 0
+  fi
+  dir=$(mktemp -d)
+  chmod 700 "${dir}"
+  secret_key "${CENTRAL}" istio-system istio-root-ca root-cert.pem >"${dir}/root-cert.pem"
+  secret_key "${CENTRAL}" istio-system istio-root-ca root-key.pem >"${dir}/root-key.pem"
+  openssl req -new -newkey rsa:4096 -nodes -sha256 -subj "/O=Istio/CN=Intermediate CA/L=${cluster}" \
+    -keyout "${dir}/ca-key.pem" -out "${dir}/ca.csr" 2>/dev/null
+  printf '%s\n' "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    "keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign" \
+    "subjectAltName=DNS:istiod.istio-system.svc" >"${dir}/ext.cnf"
+  openssl x509 -req -in "${dir}/ca.csr" -CA "${dir}/root-cert.pem" -CAkey "${dir}/root-key.pem" -CAcreateserial \
+    -days 1825 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/ca-cert.pem" 2>/dev/null
+  cat "${dir}/ca-cert.pem" "${dir}/root-cert.pem" >"${dir}/cert-chain.pem"
+  put_secret "${cluster}" istio-system cacerts "ca-cert.pem=$(cat "${dir}/ca-cert.pem")" \
+    "ca-key.pem=$(cat "${dir}/ca-key.pem")" "root-cert.pem=$(cat "${dir}/root-cert.pem")" \
+    "cert-chain.pem=$(cat "${dir}/cert-chain.pem")"
+  rm -rf "${dir}"
+}
+#~end
+
 #~if fleet_ca
 ensure_fleet_ca
+#~end
+#~if istio
+
+# Istio: one root for the fleet, one intermediate CA per cluster.
+ensure_istio_root
+@@istio_clusters@@
 #~end
 #~if linkerd
 

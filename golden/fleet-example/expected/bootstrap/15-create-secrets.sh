@@ -131,6 +131,7 @@ linkerd_identity() {
   log "${cluster}: Linkerd issuer created (expires in one year)"
 }
 
+
 ensure_fleet_ca
 
 # Linkerd identity: one trust anchor for the fleet, one issuer per cluster.

@@ -79,6 +79,7 @@ ensure_fleet_ca() {
 }
 
 
+
 ensure_fleet_ca
 
 # Grafana admin (grafana.adminSecret), namespace grafana.

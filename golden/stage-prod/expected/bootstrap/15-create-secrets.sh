@@ -100,6 +100,7 @@ ingest_client() {
 }
 
 
+
 ensure_fleet_ca
 
 # Grafana admin (grafana.adminSecret), namespace grafana.

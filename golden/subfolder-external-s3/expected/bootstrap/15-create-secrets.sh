@@ -61,6 +61,7 @@ put_secret() {
 
 
 
+
 # Grafana admin (grafana.adminSecret), namespace grafana.
 GRAFANA_ADMIN_USER="${GRAFANA_ADMIN_USER:-admin}"
 grafana_password=$(resolve GRAFANA_ADMIN_PASSWORD grafana obs-grafana-admin admin-password generate)

@@ -136,7 +136,9 @@ TEST_CASE("render --commit: first commit, no-op, a change, and hand edits", "[gi
       "M\t.lgtmgen/manifest",
       "M\tclusters/lgtm-central/README.md",
       "M\tclusters/lgtm-central/cluster.json",
-      "M\tcomponents/backends/loki/values.yaml",
+      "M\tcomponents/backends/loki/values.yaml",  // retention, and no self-monitoring without agents
+      "M\tcomponents/backends/mimir-distributed/values.yaml",
+      "M\tcomponents/backends/tempo-distributed/values.yaml",
       "M\tlgtm.yaml",
       "M\tREADME.md"};
   std::vector<std::string> changed = Lines(s.Git("diff --name-status HEAD~1 HEAD"));

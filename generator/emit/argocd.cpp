@@ -2,6 +2,7 @@
 // component. Applications are generated from clusters/*/cluster.json.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -60,6 +61,10 @@ std::string SourceRepos(const model::Model& model, bool central) {
   return out;
 }
 
+bool LinkerdViz(const model::Model& model) {
+  return std::find(model.addons.begin(), model.addons.end(), "linkerd-viz") != model.addons.end();
+}
+
 void EmitHelmApplicationSet(const model::Model& model, const HelmComponent& c, out::OutputTree& tree,
                             diag::Diagnostics& diags) {
   render::Vars vars = RepoVars(model);
@@ -114,7 +119,8 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                  {"description", "Telemetry agents and demo apps on every cluster of the fleet that ships telemetry"},
                  {"source_repos", SourceRepos(model, false)},
                  {"destinations", destinations},
-                 {"istio", render::Flag(model.mesh.type == "istio")}});
+                 {"istio", render::Flag(model.mesh.type == "istio")},
+                 {"linkerd_viz", render::Flag(LinkerdViz(model))}});
   }
   if (!agent_namespaces.empty() && model.isolation == "instances") {
     // One project per environment: its Applications may deploy only to the
@@ -132,7 +138,8 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                    {"description", "Telemetry agents and demo apps on the clusters of environment " + env},
                    {"source_repos", SourceRepos(model, false)},
                    {"destinations", list},
-                   {"istio", render::Flag(model.mesh.type == "istio")}});
+                   {"istio", render::Flag(model.mesh.type == "istio")},
+                 {"linkerd_viz", render::Flag(LinkerdViz(model))}});
     }
   }
   for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);

@@ -48,6 +48,10 @@ render::Vars StorageVars(const model::Model& model, const std::string& env) {
           {"replicas", std::to_string(p.replicas)}};
 }
 
+// True when the central cluster's agents discover ServiceMonitors (every
+// scenario but none), so the back ends ask to be scraped.
+bool SelfMonitored(const model::Model& model) { return model.Central().HasAgents(); }
+
 // Mimir, Loki and Tempo of one backend set.
 void EmitInstance(const model::Model& model, const std::string& env, out::OutputTree& tree, diag::Diagnostics& diags) {
   const SizeProfile profile = ProfileOf(model.backends.size);
@@ -60,6 +64,8 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   mimir["cluster_label"] = model.cluster_label;
   mimir["namespace"] = mimir_ns;
   mimir["export"] = MeshExportMetadata(model);
+  mimir["self_monitoring"] = render::Flag(SelfMonitored(model));
+  mimir["central"] = model.Central().name;
   mimir["fleet_alertmanager"] = render::Flag(FleetAlertmanager(model));
   mimir["alertmanager_url"] = FleetAlertmanager(model) ? kFleetAlertmanagerUrl : "";
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("mimir-distributed", env)),
@@ -74,6 +80,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   loki["cluster_label"] = model.cluster_label;
   loki["namespace"] = InstanceName("loki", env);
   loki["export"] = MeshExportMetadata(model);
+  loki["self_monitoring"] = render::Flag(SelfMonitored(model));
   loki["alertmanager_url"] = FleetAlertmanager(model)
                                  ? kFleetAlertmanagerUrl
                                  : fmt::format("http://mimir-alertmanager.{}.svc:8080/alertmanager", mimir_ns);
@@ -84,6 +91,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   tempo["retention"] = model.backends.retention.traces;
   tempo["namespace"] = InstanceName("tempo", env);
   tempo["export"] = MeshExportMetadata(model);
+  tempo["self_monitoring"] = render::Flag(SelfMonitored(model));
   tempo["mimir_namespace"] = mimir_ns;
   tempo["cluster_label"] = model.cluster_label;
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("tempo-distributed", env)),

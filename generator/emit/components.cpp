@@ -57,6 +57,15 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
     add({"linkerd-multicluster", "linkerd-multicluster", "linkerd-multicluster", "", "mesh", "linkerd-multicluster",
          meshed, kWaveMesh, false, true, false});
+    if (std::find(model.addons.begin(), model.addons.end(), "linkerd-viz") != model.addons.end()) {
+      // tap's certificates are generated on every render, as in the control plane.
+      add({"linkerd-viz", "linkerd-viz", "linkerd-viz", "", "mesh", "linkerd-viz", meshed, kWaveAgents, false, false,
+           false,
+           "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
+           "    - .webhooks[].clientConfig.caBundle\n"
+           "- group: apiregistration.k8s.io\n  kind: APIService\n  jsonPointers:\n    - /spec/caBundle\n"
+           "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
+    }
   }
   if (model.mesh.type == "istio") {
     const bool ambient = model.mesh.istio_mode == "ambient";

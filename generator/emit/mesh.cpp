@@ -4,6 +4,8 @@
 // the clusters with live credentials.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "emit/components.h"
 #include "emit/files.h"
 #include "naming/namer.h"
@@ -19,6 +21,10 @@ void EmitLinkerd(const model::Model& model, out::OutputTree& tree, diag::Diagnos
   for (const char* chart : {"linkerd-crds", "linkerd-control-plane", "linkerd-multicluster"}) {
     PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", chart),
                 std::string("mesh/") + chart + "-values.yaml", model, {});
+  }
+  if (std::find(model.addons.begin(), model.addons.end(), "linkerd-viz") != model.addons.end()) {
+    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "linkerd-viz"), "mesh/linkerd-viz-values.yaml",
+                model, {});
   }
   for (const model::Cluster& c : model.clusters) {
     if (!Meshed(model, c)) continue;

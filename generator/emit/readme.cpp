@@ -36,7 +36,11 @@ std::string RemoteEntry(const model::Model& model) {
   if (NeedsIngest(model)) return "ingest proxy (TLS, per-tenant auth)";
   if (model.remotes_with_agents == 0) return "";
   if (model.mesh.type == "linkerd") return "Linkerd gateway (mTLS)";
-  return "";
+  if (model.mesh.type == "istio") {
+    return model.mesh.istio_mode == "ambient" ? "Istio east-west gateway (HBONE, mTLS)"
+                                              : "Istio east-west gateway (mTLS passthrough)";
+  }
+  return "";  // ClusterMesh: pods reach central's pods directly (WireGuard)
 }
 
 // Mermaid: the clusters, the back ends of each backend set, where remote
@@ -108,6 +112,16 @@ std::string Endpoints(const model::Model& model) {
           "`http://loki-gateway-{0}.{2}.svc.cluster.local/loki/api/v1/push` (logs), "
           "`tempo-distributor-{0}.{3}.svc.cluster.local:4317` (OTLP gRPC).\n",
           model.Central().name, InstanceName("mimir", env), InstanceName("loki", env), InstanceName("tempo", env));
+    } else if (model.mesh.type != "none" && model.remotes_with_agents > 0) {
+      out += fmt::format(
+          "  From remote clusters, the same names with `.cluster.local` ({}), e.g. "
+          "`http://mimir-gateway.{}.svc.cluster.local/api/v1/push`.\n",
+          model.mesh.type == "istio"
+              ? (model.mesh.istio_mode == "ambient"
+                     ? "Istio ambient: global services, with stand-ins in components/mesh/global-services/"
+                     : "Istio sidecars resolve them and route through central's east-west gateway")
+              : "Cilium ClusterMesh: global services, with stand-ins in components/mesh/global-services/",
+          InstanceName("mimir", env));
     }
   }
   return out;

@@ -22,7 +22,9 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
            "Enterprise for Linkerd, under a license); use channel: edge");
   }
   for (const std::string& addon : model.addons) {
-    if (addon != "hubble") NotYet(diags, "add-on " + addon, "remove it from addons: for now (hubble is rendered)");
+    if (addon != "hubble" && addon != "linkerd-viz") {
+      NotYet(diags, "add-on " + addon, "remove it from addons: for now (hubble and linkerd-viz are rendered)");
+    }
   }
   for (const model::Cluster& c : model.clusters) {
     if (c.role == "remote" && c.HasAgents() && model.platform.provider != "kind") {

@@ -266,8 +266,10 @@ TEST_CASE("agents send every signal with the cluster's tenant and cluster label"
       if (has(values + "kube-prometheus-stack.yaml")) {  // metrics: remote-write
         const YAML::Node p = YAML::Load(r.files.at(values + "kube-prometheus-stack.yaml"))["prometheus"]["prometheusSpec"];
         CHECK(p["externalLabels"][label].as<std::string>() == name);
-        CHECK(p["remoteWrite"][0]["headers"]["X-Scope-OrgID"].as<std::string>() == tenant);
-        CHECK(p["remoteWrite"][0]["url"].as<std::string>().find("/api/v1/push") != std::string::npos);
+        if (p["remoteWrite"].size() > 0) {  // else pulled by central (metricsTransport: federation, tested below)
+          CHECK(p["remoteWrite"][0]["headers"]["X-Scope-OrgID"].as<std::string>() == tenant);
+          CHECK(p["remoteWrite"][0]["url"].as<std::string>().find("/api/v1/push") != std::string::npos);
+        }
         ++checked;
       }
       if (has(values + "vector.yaml")) {  // logs: Vector
@@ -503,6 +505,47 @@ TEST_CASE("every meshed cluster has its own mesh identity: Istio network and clu
         CHECK(cilium_ids.insert(YAML::Load(content)["cluster"]["id"].as<int>()).second);
         ++checked;
       }
+    }
+  }
+  CHECK(checked > 0);
+}
+
+TEST_CASE("federated clusters push no metrics; central pulls each one's /federate and writes it as its tenant",
+          "[wiring]") {
+  int checked = 0;
+  for (const Rendered& r : AllRenders()) {
+    const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
+    std::string central;
+    for (const auto& c : spec["clusters"]) {
+      if (c["role"].as<std::string>() == "central") central = c["name"].as<std::string>();
+    }
+    for (const auto& c : spec["clusters"]) {
+      if (!c["metricsTransport"] || c["metricsTransport"].as<std::string>() != "federation") continue;
+      const std::string name = c["name"].as<std::string>();
+      const std::string tenant = c["tenant"] ? c["tenant"].as<std::string>() : name;
+      INFO(r.name << ": " << name);
+      const YAML::Node own = YAML::Load(r.files.at("clusters/" + name + "/values/kube-prometheus-stack.yaml"));
+      CHECK(own["prometheus"]["prometheusSpec"]["remoteWrite"].size() == 0);
+      const YAML::Node spec_of_central =
+          YAML::Load(r.files.at("clusters/" + central + "/values/kube-prometheus-stack.yaml"))["prometheus"]
+                                                                                             ["prometheusSpec"];
+      bool scraped = false;
+      for (const auto& job : spec_of_central["additionalScrapeConfigs"]) {
+        if (job["job_name"].as<std::string>() != "federate-" + name) continue;
+        scraped = job["static_configs"][0]["targets"][0].as<std::string>() == name + "-control-plane:30090" &&
+                  job["honor_labels"].as<bool>() && job["scheme"].as<std::string>() == "https";
+      }
+      CHECK(scraped);
+      int writes = 0;
+      for (const auto& w : spec_of_central["remoteWrite"]) {
+        const YAML::Node relabel = w["writeRelabelConfigs"][0];
+        if (relabel["action"].as<std::string>() == "keep" && relabel["regex"].as<std::string>() == name) {
+          CHECK(w["headers"]["X-Scope-OrgID"].as<std::string>() == tenant);
+          ++writes;
+        }
+      }
+      CHECK(writes == 1);
+      ++checked;
     }
   }
   CHECK(checked > 0);

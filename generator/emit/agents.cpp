@@ -30,8 +30,61 @@ std::string LocalOtlpHost(const std::string& scenario) {
 
 namespace {
 
+// What the central cluster's Prometheus does for the clusters with
+// metricsTransport: federation: one scrape job of each one's /federate, one
+// remote write of its series to its tenant, and the regex of their names
+// that the central cluster's own remote write leaves out.
+struct Federation {
+  std::string scrapes, writes, regex;
+};
+
+Federation CentralFederation(const model::Model& model) {
+  Federation f;
+  if (model.federated_clusters == 0) return f;
+  const std::string label = model.cluster_label;
+  std::vector<std::string> names;
+  for (const model::Cluster& r : model.clusters) {
+    if (!r.Federated() || r.IsCentral()) continue;
+    names.push_back(r.name);
+    const std::string host = r.name + "-control-plane";
+    f.scrapes += fmt::format(
+        "- job_name: federate-{0}\n"
+        "  honor_labels: true\n"
+        "  metrics_path: /federate\n"
+        "  params:\n"
+        "    match[]: ['{{__name__=~\".+\"}}']\n"
+        "  scrape_interval: 30s\n"
+        "  scrape_timeout: 25s\n"
+        "  scheme: https\n"
+        "  basic_auth:\n"
+        "    username: central\n"
+        "    password_file: /etc/prometheus/secrets/lgtm-federation-client/password\n"
+        "  tls_config:\n"
+        "    ca_file: /etc/prometheus/secrets/lgtm-federation-client/ca.crt\n"
+        "    server_name: {1}\n"
+        "  static_configs:\n"
+        "    - targets: ['{1}:{2}']\n",
+        r.name, host, kFederationNodePort);
+    f.writes += fmt::format(
+        "# {0}'s series (pulled from /federate) as its tenant\n"
+        "- url: http://mimir-gateway.{1}.svc:80/api/v1/push\n"
+        "  headers:\n"
+        "    X-Scope-OrgID: {2}\n"
+        "  writeRelabelConfigs:\n"
+        "    - sourceLabels: [{3}]\n"
+        "      regex: '{0}'\n"
+        "      action: keep\n",
+        r.name, InstanceName("mimir", endpoints::InstanceOf(model, r)), YamlQuote(r.tenant), label);
+  }
+  if (!f.scrapes.empty()) f.scrapes.pop_back();
+  if (!f.writes.empty()) f.writes.pop_back();
+  f.regex = fmt::format("{}", fmt::join(names, "|"));
+  return f;
+}
+
 // Every per-cluster variable an agent template may use.
 render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
+  const Federation federation = c.IsCentral() ? CentralFederation(model) : Federation{};
   const endpoints::Endpoint loki_push = Resolve(model, c, Backend::kLoki, Protocol::kLokiPush);
   const endpoints::Endpoint loki_otlp = Resolve(model, c, Backend::kLoki, Protocol::kOtlpHttp);
   return {{"cluster", c.name},
@@ -51,7 +104,12 @@ render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
           {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()},
           {"otlp_host", LocalOtlpHost(c.agents)},
           {"ingest", render::Flag(loki_push.tls)},
-          {"fleet_alertmanager", render::Flag(c.IsCentral() && FleetAlertmanager(model))}};
+          {"fleet_alertmanager", render::Flag(c.IsCentral() && FleetAlertmanager(model))},
+          {"federated", render::Flag(c.Federated())},
+          {"federation_source", render::Flag(!federation.scrapes.empty())},
+          {"federation_scrapes", federation.scrapes},
+          {"federated_writes", federation.writes},
+          {"federated_regex", federation.regex}};
 }
 
 void EmitOtelCollectors(const model::Model& model, const model::Cluster& c, const render::Vars& vars,

@@ -122,6 +122,16 @@ std::string MeshTrustSteps(const model::Model& model, const std::string& mesh, c
   return out;
 }
 
+// One federation_endpoint line per cluster with metricsTransport: federation.
+std::string FederationSteps(const model::Model& model) {
+  std::string out;
+  for (const model::Cluster& c : model.clusters) {
+    if (c.Federated() && !c.IsCentral()) out += "federation_endpoint " + c.name + "\n";
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
 // ALERTMANAGER_SLACK_URL for key url of Secret alertmanager-slack.
 std::string SecretEnvVar(const std::string& secret, const std::string& key) {
   std::string out;
@@ -310,7 +320,8 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
   PutTemplate(tree, diags, "bootstrap", "bootstrap/15-create-secrets.sh", "bootstrap/15-create-secrets.sh", model,
               {{"central", model.Central().name},
                {"secrets", SecretSteps(model)},
-               {"fleet_ca", render::Flag(NeedsFleetCa(model))},
+               // Federation endpoints' certificates are signed by the bootstrap itself.
+               {"fleet_ca", render::Flag(NeedsFleetCa(model) || model.federated_clusters > 0)},
                {"fleet", model.name},
                {"ingest", render::Flag(NeedsIngest(model))},
                {"ingest_namespace", kIngestNamespace},
@@ -319,6 +330,8 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"linkerd", render::Flag(model.mesh.type == "linkerd")},
                {"linkerd_clusters", MeshTrustSteps(model, "linkerd", "linkerd_identity")},
                {"istio", render::Flag(model.mesh.type == "istio")},
+               {"federation", render::Flag(model.federated_clusters > 0)},
+               {"federation_endpoints", FederationSteps(model)},
                {"istio_clusters", MeshTrustSteps(model, "istio", "istio_cacerts")}});
   std::string registrations;
   for (const model::Cluster& c : model.clusters) {

@@ -36,6 +36,7 @@ std::string ClusterFactsJson(const model::Model& model, const model::Cluster& c)
   facts["environment"] = c.environment;
   facts["agentScenario"] = c.agents;
   facts["logShipper"] = Fact(model, c, "logShipper");
+  facts["metricsTransport"] = Fact(model, c, "metricsTransport");
   facts["mesh"] = model.mesh.type;
   facts["backendSet"] = BackendSet(model, c);
   for (const char* app : kAllApps) facts[AppFact(app)] = Fact(model, c, AppFact(app));

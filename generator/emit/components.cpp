@@ -190,6 +190,11 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
                    std::string("clusters/{{.name}}/apps/") + app, {Is(AppFact(app), {"true"})}, false, app,
                    kWaveApps, true});
   }
+  if (model.federated_clusters > 0) {
+    out.push_back({"federation", "cluster with metricsTransport: federation: its /federate endpoint for central",
+                   kFederationPath, {Is("metricsTransport", {"federation"})}, false, "monitoring", kWaveAgents,
+                   false});
+  }
   if (model.scenarios_in_use.count("otel") != 0) {
     out.push_back({"otel-collectors", "cluster of the otel scenario: its OpenTelemetry collectors",
                    "clusters/{{.name}}/otel-collectors", {Is("agentScenario", {"otel"})}, false, kOtelNamespace,
@@ -239,6 +244,7 @@ std::string Fact(const model::Model& model, const model::Cluster& cluster, const
   if (key == "role") return cluster.role;
   if (key == "agentScenario") return cluster.agents;
   if (key == "logShipper") return cluster.agents == "prometheus-vector" ? cluster.log_shipper : "";
+  if (key == "metricsTransport") return cluster.agents == "prometheus-vector" ? cluster.metrics_transport : "";
   if (key == "mesh") return model.mesh.type;
   return {};
 }

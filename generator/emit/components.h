@@ -146,5 +146,8 @@ inline constexpr const char* kGlobalServicesPath = "components/mesh/global-servi
 inline constexpr const char* kFleetCaPath = "components/fleet-ca";
 inline constexpr const char* kIngestPath = "components/ingest";
 inline constexpr const char* kIngestNamespace = "lgtm-ingest";
+inline constexpr const char* kFederationPath = "components/federation";
+/// The node port of a federated cluster's /federate endpoint.
+inline constexpr int kFederationNodePort = 30090;
 
 }  // namespace lgtmgen::emit

@@ -18,6 +18,7 @@ void EmitTenants(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitDashboards(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitAlerting(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitMesh(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitFederation(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitAgents(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitPki(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitApps(const model::Model&, out::OutputTree&, diag::Diagnostics&);
@@ -38,6 +39,7 @@ const std::vector<Emitter>& AllEmitters() {
       {"alerting", "alerts/: rule groups, the rule loader and the Alertmanager configuration", &EmitAlerting},
       {"agents", "components/agents/: telemetry agents per scenario", &EmitAgents},
       {"pki", "components/fleet-ca/ and components/ingest/: the fleet CA and the ingest proxy", &EmitPki},
+      {"federation", "components/federation/: /federate endpoints (metricsTransport: federation)", &EmitFederation},
       {"apps", "clusters/<name>/apps/: demo apps wired to the cluster's agent", &EmitApps},
       {"bootstrap", "bootstrap/: kind configs and numbered scripts", &EmitBootstrap},
   };

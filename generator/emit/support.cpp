@@ -32,10 +32,6 @@ void EmitSupportCheck(const model::Model& model, out::OutputTree&, diag::Diagnos
              "remote clusters reach the central cluster (its ingest proxy, or its API server when the "
              "bootstrap links the mesh) by its kind node name; use platform.provider: kind for now");
     }
-    if (c.agents == "prometheus-vector" && c.metrics_transport == "federation") {
-      NotYet(diags, fmt::format("metricsTransport: federation (cluster '{}')", c.name),
-             "use metricsTransport: remote-write for now");
-    }
   }
 }
 

@@ -237,6 +237,7 @@ class Builder {
       m.apps_in_use.insert(c.apps.begin(), c.apps.end());
       if (!c.environment.empty()) m.environments_in_use.insert(c.environment);
       if (c.role == "remote" && c.HasAgents()) ++m.remotes_with_agents;
+      if (c.Federated()) ++m.federated_clusters;
       if (c.agents == "prometheus-vector") m.log_shippers_in_use.insert(c.log_shipper);
       m.clusters.push_back(std::move(c));
     }

@@ -137,6 +137,8 @@ struct Cluster {
 
   [[nodiscard]] bool IsCentral() const { return role == "central"; }
   [[nodiscard]] bool HasAgents() const { return agents != "none"; }
+  /// The central cluster's Prometheus pulls this cluster's metrics (/federate).
+  [[nodiscard]] bool Federated() const { return agents == "prometheus-vector" && metrics_transport == "federation"; }
 };
 
 struct Model {
@@ -162,6 +164,7 @@ struct Model {
   std::set<std::string> apps_in_use;
   std::set<std::string> environments_in_use;
   size_t remotes_with_agents = 0;
+  size_t federated_clusters = 0;  ///< prometheus-vector clusters with metricsTransport: federation
 
   [[nodiscard]] const Cluster& Central() const { return clusters[central_index]; }
   [[nodiscard]] const Cluster& ArgoCdCluster() const;

@@ -215,6 +215,20 @@ class Validator {
                        "remove it, or set agents: prometheus-vector");
         }
       }
+      if (c.Federated() && c.IsCentral()) {
+        diags_.Error(At(c.pointer + "/metricsTransport"),
+                     fmt::format("metricsTransport: federation on the central cluster '{}' has no one to pull from it",
+                                 c.name),
+                     "the central cluster's Prometheus pulls remote clusters' /federate; remove the field here");
+      }
+      if (c.Federated() && !c.IsCentral() && m_.Central().agents != "prometheus-vector" &&
+          m_.Central().agents != "otel") {
+        diags_.Error(At(c.pointer + "/metricsTransport"),
+                     fmt::format("metricsTransport: federation needs a Prometheus on the central cluster '{}' "
+                                 "(its agents are {})",
+                                 m_.Central().name, m_.Central().agents),
+                     "give the central cluster agents: prometheus-vector or otel, or use metricsTransport: remote-write");
+      }
       if (!c.apps.empty() && !c.HasAgents() && c.role != "control") {
         diags_.Error(At(c.pointer + "/apps"),
                      fmt::format("cluster '{}' runs demo apps but no agents to send their telemetry to", c.name),

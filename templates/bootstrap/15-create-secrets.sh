@@ -158,6 +158,42 @@ linkerd_identity() {
 }
 #~end
 
+#~if federation
+
+# federation_endpoint CLUSTER: what the /federate endpoint of CLUSTER
+# (metricsTransport: federation) and the central cluster's Prometheus share.
+# The password of user central is generated once and kept in the Secret
+# lgtm-federation-client (username, password, the fleet CA) in namespace
+# monitoring of the central cluster; CLUSTER gets its hash (Secret
+# lgtm-federation-htpasswd) and a certificate for its node name from the
+# fleet CA (Secret lgtm-federation-tls, kept when present).
+federation_password=""
+federation_endpoint() {
+  local cluster=$1 host="$1-control-plane" dir hash
+  if [[ -z ${federation_password} ]]; then
+    federation_password=$(secret_key "${CENTRAL}" monitoring lgtm-federation-client password)
+    [[ -n ${federation_password} ]] || federation_password=$(openssl rand -hex 24)
+    put_secret "${CENTRAL}" monitoring lgtm-federation-client "username=central" \
+      "password=${federation_password}" "ca.crt=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)"
+  fi
+  hash=$(printf '%s' "${federation_password}" | openssl passwd -apr1 -stdin)
+  put_secret "${cluster}" monitoring lgtm-federation-htpasswd "htpasswd=central:${hash}"
+  if [[ -n $(secret_key "${cluster}" monitoring lgtm-federation-tls tls.crt) ]]; then
+    return 0
+  fi
+  dir=$(mktemp -d)
+  chmod 700 "${dir}"
+  secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt >"${dir}/ca.crt"
+  secret_key "${CENTRAL}" cert-manager lgtm-ca tls.key >"${dir}/ca.key"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=${host}" \
+    -keyout "${dir}/tls.key" -out "${dir}/tls.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n' "${host}" >"${dir}/ext.cnf"
+  openssl x509 -req -in "${dir}/tls.csr" -CA "${dir}/ca.crt" -CAkey "${dir}/ca.key" -CAcreateserial \
+    -days 825 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/tls.crt" 2>/dev/null
+  put_secret "${cluster}" monitoring lgtm-federation-tls "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
+  rm -rf "${dir}"
+}
+#~end
 #~if istio
 
 # ensure_istio_root: the fleet's Istio root CA (RSA, ten years), kept as the
@@ -212,6 +248,11 @@ istio_cacerts() {
 
 #~if fleet_ca
 ensure_fleet_ca
+#~end
+#~if federation
+
+# /federate endpoints of the clusters with metricsTransport: federation.
+@@federation_endpoints@@
 #~end
 #~if istio
 

@@ -1,0 +1,145 @@
+// The mesh is wired: every name a remote agent writes to is exported (or
+// global) on central and resolvable on the remote, and every meshed cluster
+// has its own identity in the mesh.
+#include <catch2/catch.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "model/catalog.h"
+#include "rendered_fleets.h"
+
+using namespace lgtmgen;
+using test::AllRenders;
+using test::EndsWith;
+using test::Rendered;
+
+TEST_CASE("with Linkerd, every service a remote agent writes to is exported by central and mirrored on the remote",
+          "[wiring][mesh]") {
+  // Mirrored name <service>-<central>.<namespace>.svc.cluster.local → the
+  // backend chart and values key that carries the export label.
+  const std::map<std::string, std::pair<std::string, std::string>> charts = {
+      {"mimir-gateway", {"mimir-distributed", "gateway"}},
+      {"loki-gateway", {"loki", "gateway"}},
+      {"tempo-distributor", {"tempo-distributed", "distributor"}}};
+  int checked = 0;
+  for (const Rendered& r : AllRenders()) {
+    const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
+    if (!spec["mesh"] || spec["mesh"]["type"].as<std::string>() != "linkerd") continue;
+    std::string central;
+    for (const auto& c : spec["clusters"]) {
+      if (c["role"].as<std::string>() == "central") central = c["name"].as<std::string>();
+    }
+    const std::regex mirrored("([a-z0-9-]+)-" + central + "\\.([a-z0-9-]+)\\.svc\\.cluster\\.local");
+    for (const auto& c : spec["clusters"]) {
+      const std::string name = c["name"].as<std::string>();
+      if (name == central || c["role"].as<std::string>() != "remote") continue;
+      INFO(r.name << ": " << name);
+      const YAML::Node mc = YAML::Load(r.files.at("clusters/" + name + "/values/linkerd-multicluster.yaml"));
+      CHECK(mc["controllers"][0]["link"]["ref"]["name"].as<std::string>() == central);
+      CHECK(mc["enableNamespaceCreation"].as<bool>());  // the backend namespaces exist only on central
+      for (const auto& [path, content] : r.files) {
+        if (path.rfind("clusters/" + name + "/", 0) != 0) continue;
+        for (auto it = std::sregex_iterator(content.begin(), content.end(), mirrored); it != std::sregex_iterator();
+             ++it) {
+          const std::string service = (*it)[1];
+          const std::string ns = (*it)[2];
+          INFO(path << " writes to " << it->str());
+          REQUIRE(charts.count(service) == 1);
+          const auto& [chart, key] = charts.at(service);
+          const std::string env = ns.find('-') == std::string::npos ? "" : ns.substr(ns.find('-'));
+          const YAML::Node values = YAML::Load(r.files.at("components/backends/" + chart + env + "/values.yaml"));
+          CHECK(values[key]["service"]["labels"]["mirror.linkerd.io/exported"].as<std::string>() == "true");
+          ++checked;
+        }
+      }
+    }
+    // Senders and receivers are meshed: their namespaces are enrolled.
+    for (const char* appset : {"mimir", "loki", "tempo", "prometheus", "vector", "alloy-traces", "alloy",
+                               "alloy-gateway", "otel-operator", "otel-collectors"}) {
+      const auto file = r.files.find(std::string("argocd/applicationsets/") + appset + ".yaml");
+      if (file == r.files.end()) continue;
+      INFO(file->first);
+      const YAML::Node metadata = YAML::Load(file->second)["spec"]["template"]["spec"]["syncPolicy"]
+                                                              ["managedNamespaceMetadata"];
+      CHECK(metadata["annotations"]["linkerd.io/inject"].as<std::string>() == "enabled");
+    }
+  }
+  CHECK(checked > 0);
+}
+
+TEST_CASE("with global services (Istio ambient, ClusterMesh), every name a remote agent writes to has a stand-in "
+          "marked global, like central's Service",
+          "[wiring][mesh]") {
+  const std::map<std::string, std::pair<std::string, std::string>> charts = {
+      {"mimir-gateway", {"mimir-distributed", "gateway"}},
+      {"loki-gateway", {"loki", "gateway"}},
+      {"tempo-distributor", {"tempo-distributed", "distributor"}}};
+  const std::regex global_name("(mimir-gateway|loki-gateway|tempo-distributor)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local");
+  int checked = 0;
+  for (const Rendered& r : AllRenders()) {
+    const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
+    const std::string mesh = spec["mesh"] ? spec["mesh"]["type"].as<std::string>("none") : "none";
+    const bool ambient = mesh == "istio" && spec["mesh"]["istio"] && spec["mesh"]["istio"]["mode"] &&
+                         spec["mesh"]["istio"]["mode"].as<std::string>() == "ambient";
+    if (!ambient && mesh != "cilium-clustermesh") continue;
+    const std::string section = ambient ? "labels" : "annotations";
+    const std::string marker = ambient ? "istio.io/global" : "service.cilium.io/global";
+    for (const auto& c : spec["clusters"]) {
+      if (c["role"].as<std::string>() != "remote") continue;
+      const std::string name = c["name"].as<std::string>();
+      const YAML::Node facts = YAML::Load(r.files.at("clusters/" + name + "/cluster.json"));
+      const std::string stubs_file =
+          "components/mesh/global-services/" + facts["backendSet"].as<std::string>() + "/services.yaml";
+      std::map<std::string, YAML::Node> stubs;  // "name.namespace" → Service
+      for (const YAML::Node& object : YAML::LoadAll(r.files.at(stubs_file))) {
+        if (object["kind"].as<std::string>() != "Service") continue;
+        stubs[object["metadata"]["name"].as<std::string>() + "." + object["metadata"]["namespace"].as<std::string>()] =
+            object;
+      }
+      for (const auto& [path, content] : r.files) {
+        if (path.rfind("clusters/" + name + "/", 0) != 0) continue;
+        for (auto it = std::sregex_iterator(content.begin(), content.end(), global_name); it != std::sregex_iterator();
+             ++it) {
+          const std::string service = (*it)[1];
+          const std::string ns = (*it)[2];
+          INFO(r.name << ": " << path << " writes to " << it->str());
+          REQUIRE(stubs.count(service + "." + ns) == 1);
+          CHECK(stubs[service + "." + ns]["metadata"][section][marker].as<std::string>() == "true");
+          CHECK_FALSE(stubs[service + "." + ns]["spec"]["selector"]);  // a stand-in has no pods
+          const auto& [chart, key] = charts.at(service);
+          const std::string env = ns.find('-') == std::string::npos ? "" : ns.substr(ns.find('-'));
+          const YAML::Node values = YAML::Load(r.files.at("components/backends/" + chart + env + "/values.yaml"));
+          CHECK(values[key]["service"][section][marker].as<std::string>() == "true");
+          ++checked;
+        }
+      }
+    }
+  }
+  CHECK(checked > 0);
+}
+
+TEST_CASE("every meshed cluster has its own mesh identity: Istio network and cluster name, Cilium cluster ID",
+          "[wiring][mesh]") {
+  int checked = 0;
+  for (const Rendered& r : AllRenders()) {
+    std::set<std::string> istio_networks;
+    std::set<int> cilium_ids;
+    for (const auto& [path, content] : r.files) {
+      INFO(r.name << ": " << path);
+      if (EndsWith(path, "/values/istiod.yaml")) {
+        const YAML::Node v = YAML::Load(content);
+        CHECK(v["global"]["network"].as<std::string>() == v["global"]["multiCluster"]["clusterName"].as<std::string>());
+        CHECK(istio_networks.insert(v["global"]["network"].as<std::string>()).second);
+        ++checked;
+      }
+      if (EndsWith(path, "/values/cilium.yaml") && YAML::Load(content)["clustermesh"]) {
+        CHECK(cilium_ids.insert(YAML::Load(content)["cluster"]["id"].as<int>()).second);
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 0);
+}

@@ -143,3 +143,32 @@ TEST_CASE("every meshed cluster has its own mesh identity: Istio network and clu
   }
   CHECK(checked > 0);
 }
+
+TEST_CASE("with Istio sidecars, remote agents resolve central's names through DNS capture and reach them through "
+          "central's east-west gateway",
+          "[wiring][mesh]") {
+  int checked = 0;
+  for (const Rendered& r : AllRenders()) {
+    const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
+    if (!spec["mesh"] || spec["mesh"]["type"].as<std::string>() != "istio") continue;
+    if (spec["mesh"]["istio"] && spec["mesh"]["istio"]["mode"].as<std::string>("sidecar") != "sidecar") continue;
+    INFO(r.name);
+    const YAML::Node istiod = YAML::Load(r.files.at("components/mesh/istiod/values.yaml"));
+    CHECK(istiod["meshConfig"]["defaultConfig"]["proxyMetadata"]["ISTIO_META_DNS_CAPTURE"].as<std::string>() ==
+          "true");
+    const YAML::Node gateway = YAML::Load(r.files.at("components/mesh/istio/expose/gateway.yaml"));
+    CHECK(gateway["spec"]["servers"][0]["port"]["number"].as<int>() == 15443);
+    CHECK(gateway["spec"]["servers"][0]["tls"]["mode"].as<std::string>() == "AUTO_PASSTHROUGH");
+    CHECK(r.files.count("argocd/applicationsets/istio-eastwest.yaml") == 1);
+    for (const char* appset : {"prometheus", "vector", "alloy-traces", "alloy", "alloy-gateway", "otel-collectors"}) {
+      const auto file = r.files.find(std::string("argocd/applicationsets/") + appset + ".yaml");
+      if (file == r.files.end()) continue;
+      INFO(file->first);
+      const YAML::Node metadata =
+          YAML::Load(file->second)["spec"]["template"]["spec"]["syncPolicy"]["managedNamespaceMetadata"];
+      CHECK(metadata["labels"]["istio-injection"].as<std::string>() == "enabled");
+      ++checked;
+    }
+  }
+  CHECK(checked > 0);
+}

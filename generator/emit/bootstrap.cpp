@@ -71,10 +71,11 @@ std::string ClusterMeshPeers(const model::Model& model, const model::Cluster& c)
 }
 
 // Gateway API CRDs before Argo CD: Cilium's operator (Grafana's Gateway)
-// checks for them once, at start-up; Istio ambient's east-west Gateway on
-// central is one.
+// checks for them once, at start-up; Linkerd's policy controller watches
+// HTTPRoutes and GRPCRoutes (linkerd-crds leaves them to the cluster); Istio
+// ambient's east-west Gateway on central is one.
 bool NeedsGatewayApi(const model::Model& model, const model::Cluster& c) {
-  return model.platform.cni == "cilium" ||
+  return model.platform.cni == "cilium" || (model.mesh.type == "linkerd" && Meshed(model, c)) ||
          (c.IsCentral() && model.mesh.type == "istio" && model.mesh.istio_mode == "ambient");
 }
 
@@ -272,8 +273,8 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                  {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
                  {"central", model.Central().name},
                  {"fleet", model.name},
-                 {"gateway_api", render::Flag(cilium || (model.mesh.type == "istio" &&
-                                                         model.mesh.istio_mode == "ambient"))},
+                 {"gateway_api", render::Flag(cilium || model.mesh.type == "linkerd" ||
+                                              (model.mesh.type == "istio" && model.mesh.istio_mode == "ambient"))},
                  {"metallb", render::Flag(metallb)},
                  {"lb_pool", render::Flag(model.platform.load_balancer != "none")},
                  {"tools", std::string(cilium || metallb ? "docker kind kubectl helm" : "docker kind kubectl") +

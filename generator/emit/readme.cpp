@@ -127,6 +127,56 @@ std::string Endpoints(const model::Model& model) {
   return out;
 }
 
+// The dashboards and alerting sections, or "" when the spec has neither.
+std::string DashboardsAndAlerts(const model::Model& model) {
+  std::string out;
+  if (!model.dashboards.empty()) {
+    out += fmt::format(
+        "\n## Dashboards\n\n{} dashboard(s) in `dashboards/` (see its README), loaded by Grafana's sidecar. Each "
+        "starts with a datasource picker: choose the tenant's Mimir (and Loki, Tempo) datasource; the "
+        "back ends' own health is in the central cluster's tenant.\n",
+        model.dashboards.size());
+  }
+  const model::Alerting& a = model.alerting;
+  if (!a.rules.empty() || !a.receivers.empty()) {
+    out += "\n## Alerts\n\n";
+    if (!a.rules.empty()) {
+      out += fmt::format(
+          "{} rule group(s) in `alerts/`, PrometheusRules that the `alloy-rules` release on the central cluster "
+          "loads into Mimir's ruler for every tenant, so each tenant's clusters are checked by the same rules.",
+          a.rules.size());
+    }
+    if (!a.receivers.empty()) {
+      std::vector<std::string> names;
+      for (const model::Receiver& r : a.receivers) names.push_back(fmt::format("`{}` ({})", r.name, r.type));
+      out += fmt::format(
+          "{}Alerts go to kube-prometheus-stack's Alertmanager on the central cluster "
+          "(`alerts/alertmanager-config.yaml`), receivers {}; their credentials are Secrets in namespace "
+          "`monitoring` that `bootstrap/15-create-secrets.sh` creates from the environment.",
+          a.rules.empty() ? "" : " ", fmt::join(names, ", "));
+    } else {
+      out += " With no `alerting.receivers`, firing alerts stay in Mimir's own Alertmanager, visible in Grafana.";
+    }
+    out += "\n";
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+// Layout rows for the folders only some fleets have.
+std::string LayoutExtra(const model::Model& model) {
+  std::string out;
+  if (model.mesh.type != "none") {
+    out += fmt::format("| `components/mesh/` | the {} mesh: its charts' values and manifests |\n", model.mesh.type);
+  }
+  if (!model.dashboards.empty()) out += "| `dashboards/` | Grafana dashboards, one ConfigMap per JSON file |\n";
+  if (!model.alerting.rules.empty() || !model.alerting.receivers.empty()) {
+    out += "| `alerts/` | alert rule groups and the Alertmanager configuration |\n";
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
 std::string ApplicationList(const model::Model& model) {
   std::string out;
   for (const model::Cluster& c : model.clusters) {
@@ -181,6 +231,8 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"path", model.gitops.path},
                {"cluster_label", model.cluster_label},
                {"endpoints", Endpoints(model)},
+               {"observability", DashboardsAndAlerts(model)},
+               {"layout_extra", LayoutExtra(model)},
                {"tenancy", model.isolation == "instances" ? "one backend set per environment and one tenant "
                                                             "(`X-Scope-OrgID`) per cluster in it"
                                                           : "one tenant (`X-Scope-OrgID`) per cluster"}});

@@ -6,6 +6,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "naming/namer.h"
 #include "render/resources.h"
 
 namespace lgtmgen::emit {
@@ -29,23 +30,11 @@ std::string FolderTitle(const std::string& folder) {
   return "Custom";
 }
 
-// "My Dashboard (v2).json" → "my-dashboard-v2": a DNS-1123 label for the
-// file and ConfigMap name.
+// "My Dashboard (v2).json" → "my-dashboard-v2": the file and ConfigMap name.
 std::string Slug(const std::string& file) {
   std::string base = file.substr(file.find_last_of('/') + 1);
   if (const size_t dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);
-  std::string out;
-  for (char ch : base) {
-    const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      out += c;
-    } else if (!out.empty() && out.back() != '-') {
-      out += '-';
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  if (out.size() > 50) out.resize(50);
-  return out.empty() ? "dashboard" : out;
+  return naming::KebabSlug(base, 50, "dashboard");
 }
 
 std::string TitleOf(const std::string& json) {

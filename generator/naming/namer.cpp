@@ -68,9 +68,9 @@ std::string KubeContext(const std::string& provider, const std::string& cluster)
   return provider == "kind" ? "kind-" + cluster : cluster;
 }
 
-std::string InlineRuleGroupName(const std::string& group) {
+std::string KebabSlug(const std::string& text, size_t max, const std::string& fallback) {
   std::string out;
-  for (char ch : group) {
+  for (char ch : text) {
     const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
       out += c;
@@ -78,9 +78,11 @@ std::string InlineRuleGroupName(const std::string& group) {
       out += '-';
     }
   }
+  if (out.size() > max) out.resize(max);
   while (!out.empty() && out.back() == '-') out.pop_back();
-  if (out.size() > 50) out.resize(50);
-  return "inline-" + (out.empty() ? std::string("group") : out);
+  return out.empty() ? fallback : out;
 }
+
+std::string InlineRuleGroupName(const std::string& group) { return "inline-" + KebabSlug(group, 50, "group"); }
 
 }  // namespace lgtmgen::naming

@@ -41,6 +41,11 @@ inline constexpr const char* kAllTenantsSlug = "all-tenants";
 /// kMaxGrafanaUid.
 [[nodiscard]] std::string DatasourceUid(const std::string& backend, const std::string& slug);
 
+/// text as a DNS-1123 label of at most max characters: lower-cased, every run
+/// of other characters one '-' ("My Dashboard (v2)" → "my-dashboard-v2");
+/// fallback when nothing is left.
+[[nodiscard]] std::string KebabSlug(const std::string& text, size_t max, const std::string& fallback);
+
 /// The file and PrometheusRule name of an inline rule group:
 /// "Team A / Latency" → "inline-team-a-latency".
 [[nodiscard]] std::string InlineRuleGroupName(const std::string& group);

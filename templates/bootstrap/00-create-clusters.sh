@@ -75,10 +75,7 @@ share_cilium_ca() {
   chmod 700 "${dir}"
   if [[ ${name} == "@@central@@" ]]; then
     log "${name}: generating the fleet's Cilium CA"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
-      -subj "/CN=@@fleet@@ Cilium CA" \
-      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-      -keyout "${dir}/ca.key" -out "${dir}/ca.crt" 2>/dev/null
+    new_ec_ca "${dir}/ca.key" "${dir}/ca.crt" "/CN=@@fleet@@ Cilium CA"
   else
     secret_key "@@central@@" kube-system cilium-ca ca.crt >"${dir}/ca.crt"
     secret_key "@@central@@" kube-system cilium-ca ca.key >"${dir}/ca.key"

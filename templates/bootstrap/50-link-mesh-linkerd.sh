@@ -25,16 +25,6 @@ if [[ ${cli_version} != "${LINKERD_VERSION}" ]]; then
     "(https://github.com/linkerd/linkerd2/releases/tag/${LINKERD_VERSION})"
 fi
 
-# wait_for SECONDS WHAT COMMAND...: retry COMMAND every 10s until it succeeds.
-wait_for() {
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "timed out waiting for ${what}"
-    sleep 10
-  done
-}
-
 gateway_address() {
   [[ -n $(kc "${CENTRAL}" -n linkerd-multicluster get service linkerd-gateway \
     -o jsonpath='{.status.loadBalancer.ingress[0].ip}') ]]

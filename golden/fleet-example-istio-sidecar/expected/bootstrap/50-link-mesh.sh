@@ -23,16 +23,6 @@ if [[ ${cli_version} != "${ISTIO_VERSION}" ]]; then
   log "warning: istioctl ${cli_version:-unknown} differs from the fleet's Istio ${ISTIO_VERSION}"
 fi
 
-# wait_for SECONDS WHAT COMMAND...: retry COMMAND every 10s until it succeeds.
-wait_for() {
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "timed out waiting for ${what}"
-    sleep 10
-  done
-}
-
 log "${CENTRAL}: waiting for istio-reader-service-account (chart base)"
 wait_for 1200 "istio-reader-service-account on ${CENTRAL}" \
   kc "${CENTRAL}" -n istio-system get serviceaccount istio-reader-service-account

@@ -62,3 +62,21 @@ ensure_namespace() {
 secret_key() {
   kc "$1" -n "$2" get secret "$3" -o "jsonpath={.data.$4}" 2>/dev/null | base64 -d 2>/dev/null || true
 }
+
+# new_ec_ca KEY_FILE CERT_FILE SUBJECT: a self-signed ECDSA P-256 CA, valid
+# for ten years, that may sign certificates and CRLs only.
+new_ec_ca() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "$3" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$1" -out "$2" 2>/dev/null
+}
+
+# wait_for SECONDS WHAT COMMAND...: retry COMMAND every 10s until it succeeds.
+wait_for() {
+  local deadline=$((SECONDS + $1)) what=$2
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "timed out waiting for ${what}"
+    sleep 10
+  done
+}

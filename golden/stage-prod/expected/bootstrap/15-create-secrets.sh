@@ -70,10 +70,7 @@ ensure_fleet_ca() {
   fi
   dir=$(mktemp -d)
   chmod 700 "${dir}"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
-    -subj "/CN=stage-prod fleet CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -keyout "${dir}/tls.key" -out "${dir}/tls.crt" 2>/dev/null
+  new_ec_ca "${dir}/tls.key" "${dir}/tls.crt" "/CN=stage-prod fleet CA"
   put_secret "${CENTRAL}" cert-manager lgtm-ca "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
   rm -rf "${dir}"
 }

@@ -116,7 +116,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     for (const std::string& ns : agent_namespaces) destinations += fmt::format("- name: \"*\"\n  namespace: {}\n", ns);
     PutTemplate(tree, diags, "argocd", "argocd/projects/agents.yaml", "argocd/project-agents.yaml", model,
                 {{"project", "agents"},
-                 {"description", "Telemetry agents and demo apps on every cluster of the fleet that ships telemetry"},
+                 {"description", "Telemetry agents, demo apps and the service mesh on every cluster of the fleet"},
                  {"source_repos", SourceRepos(model, false)},
                  {"destinations", destinations},
                  {"istio", render::Flag(model.mesh.type == "istio")},
@@ -135,7 +135,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     for (const auto& [env, list] : destinations) {
       PutTemplate(tree, diags, "argocd", "argocd/projects/env-" + env + ".yaml", "argocd/project-agents.yaml", model,
                   {{"project", "env-" + env},
-                   {"description", "Telemetry agents and demo apps on the clusters of environment " + env},
+                   {"description", "Telemetry agents, demo apps and the service mesh on the clusters of environment " + env},
                    {"source_repos", SourceRepos(model, false)},
                    {"destinations", list},
                    {"istio", render::Flag(model.mesh.type == "istio")},

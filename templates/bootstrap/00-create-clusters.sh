@@ -75,7 +75,7 @@ share_cilium_ca() {
   chmod 700 "${dir}"
   if [[ ${name} == "@@central@@" ]]; then
     log "${name}: generating the fleet's Cilium CA"
-    new_ec_ca "${dir}/ca.key" "${dir}/ca.crt" "/CN=@@fleet@@ Cilium CA"
+    new_ec_ca "${dir}/ca.key" "${dir}/ca.crt" "@@fleet@@ Cilium CA"
   else
     secret_key "@@central@@" kube-system cilium-ca ca.crt >"${dir}/ca.crt"
     secret_key "@@central@@" kube-system cilium-ca ca.key >"${dir}/ca.key"

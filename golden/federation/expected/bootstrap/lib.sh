@@ -62,12 +62,40 @@ secret_key() {
   kc "$1" -n "$2" get secret "$3" -o "jsonpath={.data.$4}" 2>/dev/null | base64 -d 2>/dev/null || true
 }
 
-# new_ec_ca KEY_FILE CERT_FILE SUBJECT: a self-signed ECDSA P-256 CA, valid
-# for ten years, that may sign certificates and CRLs only.
+# Key material is made with the step CLI when it is installed, else with
+# openssl; both give the same kind of certificate.
+have_step() {
+  command -v step >/dev/null 2>&1
+}
+
+# new_ec_ca KEY_FILE CERT_FILE COMMON_NAME: a self-signed ECDSA P-256 CA,
+# valid for ten years, that may sign certificates and CRLs only.
 new_ec_ca() {
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "$3" \
+  if have_step; then
+    step certificate create "$3" "$2" "$1" --profile root-ca --kty EC --curve P-256 \
+      --not-after 87600h --no-password --insecure --force >/dev/null
+    return 0
+  fi
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "/CN=$3" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
     -keyout "$1" -out "$2" 2>/dev/null
+}
+
+# new_ec_intermediate KEY_FILE CERT_FILE COMMON_NAME CA_CERT CA_KEY HOURS: an
+# ECDSA P-256 intermediate CA (path length 0) signed by the given CA, valid
+# for HOURS.
+new_ec_intermediate() {
+  if have_step; then
+    step certificate create "$3" "$2" "$1" --profile intermediate-ca --kty EC --curve P-256 \
+      --ca "$4" --ca-key "$5" --not-after "$6h" --no-password --insecure --force >/dev/null
+    return 0
+  fi
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$3" \
+    -keyout "$1" -out "$1.csr" 2>/dev/null
+  openssl x509 -req -in "$1.csr" -CA "$4" -CAkey "$5" -CAcreateserial -days "$(($6 / 24))" -sha256 \
+    -extfile <(printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n') \
+    -out "$2" 2>/dev/null
+  rm -f "$1.csr"
 }
 
 # wait_for SECONDS WHAT COMMAND...: retry COMMAND every 10s until it succeeds.

@@ -70,7 +70,7 @@ share_cilium_ca() {
   chmod 700 "${dir}"
   if [[ ${name} == "lgtm-central" ]]; then
     log "${name}: generating the fleet's Cilium CA"
-    new_ec_ca "${dir}/ca.key" "${dir}/ca.crt" "/CN=lgtm-poc Cilium CA"
+    new_ec_ca "${dir}/ca.key" "${dir}/ca.crt" "lgtm-poc Cilium CA"
   else
     secret_key "lgtm-central" kube-system cilium-ca ca.crt >"${dir}/ca.crt"
     secret_key "lgtm-central" kube-system cilium-ca ca.key >"${dir}/ca.key"

@@ -70,7 +70,7 @@ ensure_fleet_ca() {
   fi
   dir=$(mktemp -d)
   chmod 700 "${dir}"
-  new_ec_ca "${dir}/tls.key" "${dir}/tls.crt" "/CN=lgtm-poc fleet CA"
+  new_ec_ca "${dir}/tls.key" "${dir}/tls.crt" "lgtm-poc fleet CA"
   put_secret "${CENTRAL}" cert-manager lgtm-ca "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
   rm -rf "${dir}"
 }

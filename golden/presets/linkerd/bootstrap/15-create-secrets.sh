@@ -72,7 +72,7 @@ ensure_linkerd_anchor() {
   fi
   dir=$(mktemp -d)
   chmod 700 "${dir}"
-  new_ec_ca "${dir}/tls.key" "${dir}/tls.crt" "/CN=root.linkerd.cluster.local"
+  new_ec_ca "${dir}/tls.key" "${dir}/tls.crt" root.linkerd.cluster.local
   put_secret "${CENTRAL}" linkerd linkerd-trust-anchor "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
   rm -rf "${dir}"
 }
@@ -97,11 +97,8 @@ linkerd_identity() {
     return 0
   fi
   secret_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.key >"${dir}/ca.key"
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -subj "/CN=identity.linkerd.cluster.local" -keyout "${dir}/tls.key" -out "${dir}/issuer.csr" 2>/dev/null
-  printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' >"${dir}/ext.cnf"
-  openssl x509 -req -in "${dir}/issuer.csr" -CA "${dir}/ca.crt" -CAkey "${dir}/ca.key" -CAcreateserial \
-    -days 365 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/tls.crt" 2>/dev/null
+  new_ec_intermediate "${dir}/tls.key" "${dir}/tls.crt" identity.linkerd.cluster.local \
+    "${dir}/ca.crt" "${dir}/ca.key" 8760
   kc "${cluster}" -n linkerd create secret generic linkerd-identity-issuer --type=kubernetes.io/tls \
     --from-file=tls.crt="${dir}/tls.crt" --from-file=tls.key="${dir}/tls.key" --from-file=ca.crt="${dir}/ca.crt" \
     --dry-run=client -o yaml | kc "${cluster}" apply -f - >/dev/null

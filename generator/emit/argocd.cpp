@@ -2,7 +2,6 @@
 // component. Applications are generated from clusters/*/cluster.json.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <map>
 #include <set>
 
@@ -61,10 +60,6 @@ std::string SourceRepos(const model::Model& model, bool central) {
   return out;
 }
 
-bool LinkerdViz(const model::Model& model) {
-  return std::find(model.addons.begin(), model.addons.end(), "linkerd-viz") != model.addons.end();
-}
-
 void EmitHelmApplicationSet(const model::Model& model, const HelmComponent& c, out::OutputTree& tree,
                             diag::Diagnostics& diags) {
   render::Vars vars = RepoVars(model);
@@ -120,7 +115,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                  {"source_repos", SourceRepos(model, false)},
                  {"destinations", destinations},
                  {"istio", render::Flag(model.mesh.type == "istio")},
-                 {"linkerd_viz", render::Flag(LinkerdViz(model))}});
+                 {"linkerd_viz", render::Flag(model.HasAddon("linkerd-viz"))}});
   }
   if (!agent_namespaces.empty() && model.isolation == "instances") {
     // One project per environment: its Applications may deploy only to the
@@ -139,7 +134,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                    {"source_repos", SourceRepos(model, false)},
                    {"destinations", list},
                    {"istio", render::Flag(model.mesh.type == "istio")},
-                 {"linkerd_viz", render::Flag(LinkerdViz(model))}});
+                 {"linkerd_viz", render::Flag(model.HasAddon("linkerd-viz"))}});
     }
   }
   for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);

@@ -76,7 +76,7 @@ std::string ClusterMeshPeers(const model::Model& model, const model::Cluster& c)
 // ambient's east-west Gateway on central is one.
 bool NeedsGatewayApi(const model::Model& model, const model::Cluster& c) {
   return model.platform.cni == "cilium" || (model.mesh.type == "linkerd" && Meshed(model, c)) ||
-         (c.IsCentral() && model.mesh.type == "istio" && model.mesh.istio_mode == "ambient");
+         (c.IsCentral() && model.mesh.IstioAmbient());
 }
 
 // The commands of step 00, cluster by cluster.
@@ -273,8 +273,10 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                  {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
                  {"central", model.Central().name},
                  {"fleet", model.name},
-                 {"gateway_api", render::Flag(cilium || model.mesh.type == "linkerd" ||
-                                              (model.mesh.type == "istio" && model.mesh.istio_mode == "ambient"))},
+                 {"gateway_api", render::Flag(std::any_of(model.clusters.begin(), model.clusters.end(),
+                                                          [&](const model::Cluster& c) {
+                                                            return NeedsGatewayApi(model, c);
+                                                          }))},
                  {"metallb", render::Flag(metallb)},
                  {"lb_pool", render::Flag(model.platform.load_balancer != "none")},
                  {"tools", std::string(cilium || metallb ? "docker kind kubectl helm" : "docker kind kubectl") +
@@ -293,8 +295,7 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                     "components/cilium-cluster-values.yaml", model,
                     {{"cluster", c.name},
                      {"cluster_id", c.network.cluster_id ? std::to_string(*c.network.cluster_id) : ""},
-                     {"hubble", render::Flag(std::find(model.addons.begin(), model.addons.end(), "hubble") !=
-                                             model.addons.end())},
+                     {"hubble", render::Flag(model.HasAddon("hubble"))},
                      {"pod_cidr", PodCidr(model, c)},
                      {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh" && Meshed(model, c))},
                      {"peers", ClusterMeshPeers(model, c)}});

@@ -12,6 +12,21 @@ namespace {
 
 Selector Is(const std::string& key, std::vector<std::string> values) { return {key, "In", std::move(values)}; }
 
+// ignoreDifferences entries for what charts or controllers regenerate (a
+// webhook's CA bundle, its certificate's Secret): not drift.
+constexpr const char* kIgnoreMutatingCaBundle =
+    "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
+    "    - .webhooks[]?.clientConfig.caBundle\n";
+constexpr const char* kIgnoreValidatingCaBundle =
+    "- group: admissionregistration.k8s.io\n  kind: ValidatingWebhookConfiguration\n  jqPathExpressions:\n"
+    "    - .webhooks[]?.clientConfig.caBundle\n";
+constexpr const char* kIgnoreCrdConversionCaBundle =
+    "- group: apiextensions.k8s.io\n  kind: CustomResourceDefinition\n  jqPathExpressions:\n"
+    "    - .spec.conversion.webhook.clientConfig.caBundle\n";
+constexpr const char* kIgnoreApiServiceCaBundle =
+    "- group: apiregistration.k8s.io\n  kind: APIService\n  jsonPointers:\n    - /spec/caBundle\n";
+constexpr const char* kIgnoreSecretData = "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n";
+
 }  // namespace
 
 // Constant work: it reads the fleet-wide sets the model gathered at build
@@ -42,44 +57,33 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
   }
   add({"grafana", "grafana", "grafana", "", "grafana", kGrafanaNamespace, central, kWaveApps, false, false, true});
 
+  // Every cluster but a control cluster (see Meshed).
+  const std::vector<Selector> meshed = {Is("role", {"central", "remote"})};
   if (model.mesh.type == "linkerd") {
-    const std::vector<Selector> meshed = {Is("role", {"central", "remote"})};
     add({"linkerd-crds", "linkerd-crds", "linkerd-crds", "", "mesh", "linkerd", meshed, kWaveCrds, true, false,
          false});
     // The chart generates its webhooks' certificates on every render; each
     // sync applies a matching pair, and Argo CD must not call that drift.
     add({"linkerd", "linkerd-control-plane", "linkerd-control-plane", "", "mesh", "linkerd", meshed, kWaveMesh, false,
          false, false,
-         "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
-         "    - .webhooks[].clientConfig.caBundle\n"
-         "- group: admissionregistration.k8s.io\n  kind: ValidatingWebhookConfiguration\n  jqPathExpressions:\n"
-         "    - .webhooks[].clientConfig.caBundle\n"
-         "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
+         std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + kIgnoreSecretData});
     add({"linkerd-multicluster", "linkerd-multicluster", "linkerd-multicluster", "", "mesh", "linkerd-multicluster",
          meshed, kWaveMesh, false, true, false});
-    if (std::find(model.addons.begin(), model.addons.end(), "linkerd-viz") != model.addons.end()) {
+    if (model.HasAddon("linkerd-viz")) {
       // tap's certificates are generated on every render, as in the control plane.
       add({"linkerd-viz", "linkerd-viz", "linkerd-viz", "", "mesh", "linkerd-viz", meshed, kWaveAgents, false, false,
            false,
-           "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
-           "    - .webhooks[].clientConfig.caBundle\n"
-           "- group: apiregistration.k8s.io\n  kind: APIService\n  jsonPointers:\n    - /spec/caBundle\n"
-           "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
+           std::string(kIgnoreMutatingCaBundle) + kIgnoreApiServiceCaBundle + kIgnoreSecretData});
     }
   }
   if (model.mesh.type == "istio") {
-    const bool ambient = model.mesh.istio_mode == "ambient";
-    const std::vector<Selector> meshed = {Is("role", {"central", "remote"})};
     add({"istio-base", "base", "istio-base", "istio-base", "mesh", kIstioNamespace, meshed, kWaveCrds, true, false,
          false});
     // istiod fills in its webhooks' CA bundle and flips the validating
     // webhook's failurePolicy once it is ready: not drift.
     add({"istiod", "istiod", "istiod", "", "mesh", kIstioNamespace, meshed, kWaveMesh, false, true, false,
-         "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
-         "    - .webhooks[]?.clientConfig.caBundle\n"
-         "- group: admissionregistration.k8s.io\n  kind: ValidatingWebhookConfiguration\n  jqPathExpressions:\n"
-         "    - .webhooks[]?.clientConfig.caBundle\n    - .webhooks[]?.failurePolicy\n"});
-    if (ambient) {
+         std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + "    - .webhooks[]?.failurePolicy\n"});
+    if (model.mesh.IstioAmbient()) {
       add({"istio-cni", "cni", "istio-cni", "istio-cni", "mesh", kIstioNamespace, meshed, kWaveMesh, false, false,
            false});
       add({"ztunnel", "ztunnel", "ztunnel", "", "mesh", kIstioNamespace, meshed, kWaveMesh, false, true, false});
@@ -93,7 +97,7 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
   const auto& used = model.scenarios_in_use;
   if (used.count("prometheus-vector") != 0 || used.count("otel") != 0) {
     // The Prometheus Operator's CRDs exceed client-side apply's annotation limit.
-    add({"prometheus", "kube-prometheus-stack", "kube-prometheus-stack", "", "agents", "monitoring",
+    add({"prometheus", "kube-prometheus-stack", "kube-prometheus-stack", "", "agents", kMonitoringNamespace,
          {Is("agentScenario", {"prometheus-vector", "otel"})}, kWaveAgents, true, true, false});
   }
   if (used.count("prometheus-vector") != 0) {
@@ -121,16 +125,11 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     // must not see that as drift, and each sync applies a matching pair.
     add({"otel-operator", "opentelemetry-operator", "opentelemetry-operator", "", "agents", kOtelNamespace,
          {Is("agentScenario", {"otel"})}, kWaveCrds, true, false, false,
-         "- group: admissionregistration.k8s.io\n  kind: MutatingWebhookConfiguration\n  jqPathExpressions:\n"
-         "    - .webhooks[].clientConfig.caBundle\n"
-         "- group: admissionregistration.k8s.io\n  kind: ValidatingWebhookConfiguration\n  jqPathExpressions:\n"
-         "    - .webhooks[].clientConfig.caBundle\n"
-         "- group: apiextensions.k8s.io\n  kind: CustomResourceDefinition\n  jqPathExpressions:\n"
-         "    - .spec.conversion.webhook.clientConfig.caBundle\n"
-         "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n"});
+         std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + kIgnoreCrdConversionCaBundle +
+             kIgnoreSecretData});
   }
   if (!model.alerting.rules.empty()) {
-    add({"alloy-rules", "alloy", "alloy-rules", "alloy-rules", "alerts", "monitoring", central, kWaveAgents, false,
+    add({"alloy-rules", "alloy", "alloy-rules", "alloy-rules", "alerts", kMonitoringNamespace, central, kWaveAgents, false,
          false, true});
   }
   if (model.apps_in_use.count("otel-demo") != 0) {
@@ -182,7 +181,7 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
   }
   if (!model.alerting.rules.empty() || FleetAlertmanager(model)) {
     out.push_back({"alerts", "central cluster: the fleet's alert rules and Alertmanager configuration (alerts/)",
-                   "alerts", central, true, "monitoring", kWaveApps, true});
+                   "alerts", central, true, kMonitoringNamespace, kWaveApps, true});
   }
   for (const char* app : kKustomizeApps) {
     if (model.apps_in_use.count(app) == 0) continue;
@@ -192,7 +191,7 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
   }
   if (model.federated_clusters > 0) {
     out.push_back({"federation", "cluster with metricsTransport: federation: its /federate endpoint for central",
-                   kFederationPath, {Is("metricsTransport", {"federation"})}, false, "monitoring", kWaveAgents,
+                   kFederationPath, {Is("metricsTransport", {"federation"})}, false, kMonitoringNamespace, kWaveAgents,
                    false});
   }
   if (model.scenarios_in_use.count("otel") != 0) {
@@ -208,14 +207,14 @@ bool Meshed(const model::Model& model, const model::Cluster& cluster) {
 }
 
 std::string MeshNamespaceMetadata(const model::Model& model, const std::string& ns) {
-  static const std::set<std::string> kAgentNamespaces = {"monitoring", "logging", "tracing", "alloy", kOtelNamespace};
+  static const std::set<std::string> kAgentNamespaces = {kMonitoringNamespace, "logging", "tracing", "alloy", kOtelNamespace};
   // Istio reads a cluster's network from its system namespace.
   if (model.mesh.type == "istio" && ns == kIstioNamespace) return "labels:\n  topology.istio.io/network: '{{.name}}'";
   const bool backend = ns.rfind("mimir", 0) == 0 || ns.rfind("loki", 0) == 0 || ns.rfind("tempo", 0) == 0;
   if (!backend && kAgentNamespaces.count(ns) == 0) return "";
   if (model.mesh.type == "linkerd") return "annotations:\n  linkerd.io/inject: enabled";
   if (model.mesh.type == "istio") {
-    return model.mesh.istio_mode == "ambient" ? "labels:\n  istio.io/dataplane-mode: ambient"
+    return model.mesh.IstioAmbient() ? "labels:\n  istio.io/dataplane-mode: ambient"
                                               : "labels:\n  istio-injection: enabled";
   }
   return "";
@@ -283,8 +282,7 @@ std::string BackendSet(const model::Model& model, const model::Cluster& cluster)
 }
 
 bool NeedsGlobalServiceStubs(const model::Model& model) {
-  const bool global = model.mesh.type == "cilium-clustermesh" ||
-                      (model.mesh.type == "istio" && model.mesh.istio_mode == "ambient");
+  const bool global = model.mesh.type == "cilium-clustermesh" || model.mesh.IstioAmbient();
   return global && model.remotes_with_agents > 0;
 }
 

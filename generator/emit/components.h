@@ -140,6 +140,8 @@ inline constexpr const char* kFleetAlertmanagerUrl = "http://kube-prometheus-sta
 inline constexpr const char* kGrafanaNamespace = "grafana";
 inline constexpr const char* kGrafanaExposurePath = "components/grafana/exposure";
 inline constexpr const char* kOtelNamespace = "opentelemetry";
+/// kube-prometheus-stack's namespace; the fleet's alerting lives there too.
+inline constexpr const char* kMonitoringNamespace = "monitoring";
 inline constexpr const char* kIstioNamespace = "istio-system";
 inline constexpr const char* kIstioExposePath = "components/mesh/istio/expose";
 inline constexpr const char* kGlobalServicesPath = "components/mesh/global-services";

@@ -4,8 +4,6 @@
 // the clusters with live credentials.
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "emit/components.h"
 #include "emit/files.h"
 #include "naming/namer.h"
@@ -13,16 +11,12 @@
 namespace lgtmgen::emit {
 namespace {
 
-bool IstioAmbient(const model::Model& model) {
-  return model.mesh.type == "istio" && model.mesh.istio_mode == "ambient";
-}
-
 void EmitLinkerd(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   for (const char* chart : {"linkerd-crds", "linkerd-control-plane", "linkerd-multicluster"}) {
     PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", chart),
                 std::string("mesh/") + chart + "-values.yaml", model, {});
   }
-  if (std::find(model.addons.begin(), model.addons.end(), "linkerd-viz") != model.addons.end()) {
+  if (model.HasAddon("linkerd-viz")) {
     PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "linkerd-viz"), "mesh/linkerd-viz-values.yaml",
                 model, {});
   }
@@ -35,7 +29,7 @@ void EmitLinkerd(const model::Model& model, out::OutputTree& tree, diag::Diagnos
 }
 
 void EmitIstio(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  const bool ambient = IstioAmbient(model);
+  const bool ambient = model.mesh.IstioAmbient();
   PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istio-base"), "mesh/istio-base-values.yaml", model,
               {});
   PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istiod"), "mesh/istiod-values.yaml", model,
@@ -99,14 +93,14 @@ void EmitGlobalServiceStubs(const model::Model& model, out::OutputTree& tree, di
 
 std::string MeshExportMetadata(const model::Model& model) {
   if (model.mesh.type == "linkerd") return "labels:\n  mirror.linkerd.io/exported: \"true\"";
-  if (IstioAmbient(model)) return "labels:\n  istio.io/global: \"true\"";
+  if (model.mesh.IstioAmbient()) return "labels:\n  istio.io/global: \"true\"";
   if (model.mesh.type == "cilium-clustermesh") return "annotations:\n  service.cilium.io/global: \"true\"";
   return "";
 }
 
 std::string MeshOptOutAnnotation(const model::Model& model) {
   if (model.mesh.type == "linkerd") return "linkerd.io/inject: disabled";
-  if (model.mesh.type == "istio" && !IstioAmbient(model)) return "sidecar.istio.io/inject: \"false\"";
+  if (model.mesh.type == "istio" && !model.mesh.IstioAmbient()) return "sidecar.istio.io/inject: \"false\"";
   return "";
 }
 

@@ -37,7 +37,7 @@ std::string RemoteEntry(const model::Model& model) {
   if (model.remotes_with_agents == 0) return "";
   if (model.mesh.type == "linkerd") return "Linkerd gateway (mTLS)";
   if (model.mesh.type == "istio") {
-    return model.mesh.istio_mode == "ambient" ? "Istio east-west gateway (HBONE, mTLS)"
+    return model.mesh.IstioAmbient() ? "Istio east-west gateway (HBONE, mTLS)"
                                               : "Istio east-west gateway (mTLS passthrough)";
   }
   return "";  // ClusterMesh: pods reach central's pods directly (WireGuard)
@@ -117,7 +117,7 @@ std::string Endpoints(const model::Model& model) {
           "  From remote clusters, the same names with `.cluster.local` ({}), e.g. "
           "`http://mimir-gateway.{}.svc.cluster.local/api/v1/push`.\n",
           model.mesh.type == "istio"
-              ? (model.mesh.istio_mode == "ambient"
+              ? (model.mesh.IstioAmbient()
                      ? "Istio ambient: global services, with stand-ins in components/mesh/global-services/"
                      : "Istio sidecars resolve them and route through central's east-west gateway")
               : "Cilium ClusterMesh: global services, with stand-ins in components/mesh/global-services/",

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,6 +39,8 @@ struct Mesh {
   std::string istio_mode = "sidecar";
   std::string linkerd_channel = "edge";
   std::string cilium_encryption = "wireguard";
+
+  [[nodiscard]] bool IstioAmbient() const { return type == "istio" && istio_mode == "ambient"; }
 };
 
 struct Storage {
@@ -153,6 +156,9 @@ struct Model {
   Grafana grafana;
   Catalog catalog;  ///< pinned versions after the spec's `versions:` overrides
   std::vector<std::string> addons;
+  [[nodiscard]] bool HasAddon(const std::string& name) const {
+    return std::find(addons.begin(), addons.end(), name) != addons.end();
+  }
   std::vector<Dashboard> dashboards;
   Alerting alerting;
   std::vector<Cluster> clusters;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "emit/components.h"
@@ -34,17 +35,16 @@ model::Cidr PodCidrOf(const model::Cluster& c) {
   return c.network.pod_cidr ? *c.network.pod_cidr : *model::ParseCidr("10.244.0.0/16");  // kind's default
 }
 
-// The range Cilium routes natively, unmasqueraded: the cluster's pods, or
-// with ClusterMesh every meshed cluster's pods, so pods reach each other
-// across clusters with their own addresses.
-std::string PodCidr(const model::Model& model, const model::Cluster& c) {
-  model::Cidr range = PodCidrOf(c);
-  if (model.mesh.type == "cilium-clustermesh" && Meshed(model, c)) {
-    for (const model::Cluster& other : model.clusters) {
-      if (Meshed(model, other)) range = model::Covering(range, PodCidrOf(other));
-    }
+// The smallest range holding every meshed cluster's pods: with ClusterMesh,
+// what each meshed cluster's Cilium routes natively, unmasqueraded, so pods
+// reach each other across clusters with their own addresses.
+std::optional<model::Cidr> MeshPodRange(const model::Model& model) {
+  std::optional<model::Cidr> range;
+  if (model.mesh.type != "cilium-clustermesh") return range;
+  for (const model::Cluster& c : model.clusters) {
+    if (Meshed(model, c)) range = range ? model::Covering(*range, PodCidrOf(c)) : PodCidrOf(c);
   }
-  return range.ToString();
+  return range;
 }
 
 // What step 00 sets up besides the clusters.
@@ -56,15 +56,19 @@ std::string CniSummary(const model::Model& model) {
   return out;
 }
 
-// The ClusterMesh peers of cluster c: every other meshed cluster for the
-// central one, the central one for the others (telemetry flows to central;
-// central's agents learn the remotes' nodes for the return path).
-std::string ClusterMeshPeers(const model::Model& model, const model::Cluster& c) {
-  if (model.mesh.type != "cilium-clustermesh" || !Meshed(model, c)) return "";
+// A ClusterMesh peer as clustermesh.config.clusters lists it: its
+// clustermesh-apiserver's node port on its kind node name.
+std::string ClusterMeshPeer(const model::Cluster& peer) {
+  return fmt::format("- name: {0}\n  address: {0}-control-plane\n  port: {1}\n", peer.name, kClusterMeshApiserverPort);
+}
+
+// The ClusterMesh peers of every meshed remote (central), and of central
+// (every meshed remote): telemetry flows to central; central's agents learn
+// the remotes' nodes for the return path.
+std::string CentralClusterMeshPeers(const model::Model& model) {
   std::string out;
   for (const model::Cluster& peer : model.clusters) {
-    if (peer.name == c.name || !Meshed(model, peer) || (!c.IsCentral() && !peer.IsCentral())) continue;
-    out += fmt::format("- name: {0}\n  address: {0}-control-plane\n  port: 32379\n", peer.name);
+    if (!peer.IsCentral() && Meshed(model, peer)) out += ClusterMeshPeer(peer);
   }
   if (!out.empty()) out.pop_back();
   return out;
@@ -283,7 +287,13 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                                (model.mesh.type == "cilium-clustermesh" ? " openssl" : "")},
                  {"cni_summary", CniSummary(model)},
                  {"steps", CreateSteps(model)}});
+    const bool clustermesh = model.mesh.type == "cilium-clustermesh";
+    const std::optional<model::Cidr> mesh_pods = MeshPodRange(model);
+    const std::string central_peers = clustermesh ? CentralClusterMeshPeers(model) : "";
+    std::string remote_peers = clustermesh ? ClusterMeshPeer(model.Central()) : "";
+    if (!remote_peers.empty()) remote_peers.pop_back();
     for (const model::Cluster& c : model.clusters) {
+      const bool in_mesh = clustermesh && Meshed(model, c);
       PutTemplate(tree, diags, "bootstrap", "bootstrap/kind/" + c.name + ".yaml", "bootstrap/kind-cluster.yaml", model,
                   {{"cluster", c.name},
                    {"nodes", KindNodes(model, c)},
@@ -296,15 +306,16 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                     {{"cluster", c.name},
                      {"cluster_id", c.network.cluster_id ? std::to_string(*c.network.cluster_id) : ""},
                      {"hubble", render::Flag(model.HasAddon("hubble"))},
-                     {"pod_cidr", PodCidr(model, c)},
-                     {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh" && Meshed(model, c))},
-                     {"peers", ClusterMeshPeers(model, c)}});
+                     {"pod_cidr", (in_mesh ? *mesh_pods : PodCidrOf(c)).ToString()},
+                     {"clustermesh", render::Flag(in_mesh)},
+                     {"peers", !in_mesh ? "" : c.IsCentral() ? central_peers : remote_peers}});
       }
     }
     if (cilium) {
       PutTemplate(tree, diags, "bootstrap", naming::ComponentValues("cni", "cilium"), "components/cilium-values.yaml",
                   model,
                   {{"cilium_version", model.catalog.Chart("cilium").version},
+                   {"clustermesh_port", std::to_string(kClusterMeshApiserverPort)},
                    {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
                    {"wireguard", render::Flag(model.mesh.type == "cilium-clustermesh" &&
                                               model.mesh.cilium_encryption == "wireguard")}});

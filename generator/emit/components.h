@@ -149,6 +149,8 @@ inline constexpr const char* kFleetCaPath = "components/fleet-ca";
 inline constexpr const char* kIngestPath = "components/ingest";
 inline constexpr const char* kIngestNamespace = "lgtm-ingest";
 inline constexpr const char* kFederationPath = "components/federation";
+/// The node port of each cluster's clustermesh-apiserver (ClusterMesh).
+inline constexpr int kClusterMeshApiserverPort = 32379;
 /// The node port of a federated cluster's /federate endpoint.
 inline constexpr int kFederationNodePort = 30090;
 

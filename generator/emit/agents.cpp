@@ -67,14 +67,15 @@ Federation CentralFederation(const model::Model& model) {
         r.name, host, kFederationNodePort);
     f.writes += fmt::format(
         "# {0}'s series (pulled from /federate) as its tenant\n"
-        "- url: http://mimir-gateway.{1}.svc:80/api/v1/push\n"
+        "- url: {1}\n"
         "  headers:\n"
         "    X-Scope-OrgID: {2}\n"
         "  writeRelabelConfigs:\n"
         "    - sourceLabels: [{3}]\n"
         "      regex: '{0}'\n"
         "      action: keep\n",
-        r.name, InstanceName("mimir", endpoints::InstanceOf(model, r)), YamlQuote(r.tenant), label);
+        r.name, endpoints::ResolveOnCentral(Backend::kMimir, Protocol::kRemoteWrite, endpoints::InstanceOf(model, r)).Url(),
+        YamlQuote(r.tenant), label);
   }
   if (!f.scrapes.empty()) f.scrapes.pop_back();
   if (!f.writes.empty()) f.writes.pop_back();

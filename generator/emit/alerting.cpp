@@ -8,6 +8,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "model/matcher.h"
 #include "naming/namer.h"
 #include "render/resources.h"
@@ -75,7 +76,7 @@ std::string RuleLoaderConfig(const model::Model& model) {
     out += fmt::format(
         "// tenant {0}{1}\n"
         "mimir.rules.kubernetes \"{2}\" {{\n"
-        "  address   = \"http://mimir-gateway.{3}.svc:80\"\n"
+        "  address   = \"http://{3}\"\n"
         "  tenant_id = {4}\n"
         "  rule_selector {{\n"
         "    match_labels = {{\n"
@@ -83,7 +84,8 @@ std::string RuleLoaderConfig(const model::Model& model) {
         "    }}\n"
         "  }}\n"
         "}}\n\n",
-        c.tenant, env.empty() ? "" : " (environment " + env + ")", "tenant_" + label, InstanceName("mimir", env),
+        c.tenant, env.empty() ? "" : " (environment " + env + ")", "tenant_" + label,
+        endpoints::ResolveOnCentral(endpoints::Backend::kMimir, endpoints::Protocol::kRemoteWrite, env).HostPort(),
         Quoted(c.tenant));
   }
   if (!out.empty()) out.resize(out.size() - 2);

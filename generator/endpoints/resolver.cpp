@@ -90,17 +90,24 @@ Service CentralService(Backend backend, Protocol protocol, const std::string& en
   throw std::invalid_argument(fmt::format("no {} endpoint takes this protocol", BackendName(backend)));
 }
 
-Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend backend, Protocol protocol) {
-  const std::string instance = InstanceOf(model, from);
-  const Service s = CentralService(backend, protocol, instance);
+Endpoint ResolveOnCentral(Backend backend, Protocol protocol, const std::string& environment) {
+  const Service s = CentralService(backend, protocol, environment);
   Endpoint e;
   e.protocol = protocol;
   e.path = PathOf(backend, protocol);
   e.port = s.port;
+  e.host = fmt::format("{}.{}.svc", s.name, s.ns);
+  return e;
+}
+
+Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend backend, Protocol protocol) {
+  const std::string instance = InstanceOf(model, from);
+  Endpoint e = ResolveOnCentral(backend, protocol, instance);
+  const Service s = CentralService(backend, protocol, instance);
   const std::string central = model.Central().name;
   const std::string& mesh = model.mesh.type;
   if (from.name == central) {
-    e.host = fmt::format("{}.{}.svc", s.name, s.ns);
+    return e;
   } else if (mesh == "linkerd") {
     // Linkerd's service mirror names the copy of an exported service
     // <service>-<source cluster> in the same namespace; mTLS is the proxies'.

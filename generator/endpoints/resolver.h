@@ -55,6 +55,10 @@ struct Route {
 /// Mimir or Loki, remote-write to Loki...): a bug in the caller.
 [[nodiscard]] Service CentralService(Backend backend, Protocol protocol, const std::string& environment);
 
+/// The address inside the central cluster of the service that takes backend
+/// data over protocol for environment's backend set (no TLS, no mesh name).
+[[nodiscard]] Endpoint ResolveOnCentral(Backend backend, Protocol protocol, const std::string& environment);
+
 /// Where an agent on cluster `from` sends backend data over protocol.
 [[nodiscard]] Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend backend,
                                Protocol protocol);

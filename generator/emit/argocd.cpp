@@ -7,6 +7,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
@@ -103,19 +104,23 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   }
   if (NeedsGlobalServiceStubs(model)) {  // the stand-ins live in the back ends' namespaces
     for (const std::string& env : Instances(model)) {
-      for (const char* backend : {"mimir", "loki", "tempo"}) agent_namespaces.insert(InstanceName(backend, env));
+      for (auto backend : {endpoints::Backend::kMimir, endpoints::Backend::kLoki, endpoints::Backend::kTempo}) {
+        agent_namespaces.insert(endpoints::BackendNamespace(backend, env));
+      }
     }
   }
+  // What every agents project shares; each adds its name, description and destinations.
+  const render::Vars project = {{"source_repos", SourceRepos(model, false)},
+                                {"istio", render::Flag(model.mesh.type == "istio")},
+                                {"linkerd_viz", render::Flag(model.HasAddon("linkerd-viz"))}};
   if (!agent_namespaces.empty() && model.isolation != "instances") {
     std::string destinations;
     for (const std::string& ns : agent_namespaces) destinations += fmt::format("- name: \"*\"\n  namespace: {}\n", ns);
-    PutTemplate(tree, diags, "argocd", "argocd/projects/agents.yaml", "argocd/project-agents.yaml", model,
-                {{"project", "agents"},
-                 {"description", "Telemetry agents, demo apps and the service mesh on every cluster of the fleet"},
-                 {"source_repos", SourceRepos(model, false)},
-                 {"destinations", destinations},
-                 {"istio", render::Flag(model.mesh.type == "istio")},
-                 {"linkerd_viz", render::Flag(model.HasAddon("linkerd-viz"))}});
+    render::Vars vars = project;
+    vars["project"] = "agents";
+    vars["description"] = "Telemetry agents, demo apps and the service mesh on every cluster of the fleet";
+    vars["destinations"] = destinations;
+    PutTemplate(tree, diags, "argocd", "argocd/projects/agents.yaml", "argocd/project-agents.yaml", model, vars);
   }
   if (!agent_namespaces.empty() && model.isolation == "instances") {
     // One project per environment: its Applications may deploy only to the
@@ -128,13 +133,12 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
       }
     }
     for (const auto& [env, list] : destinations) {
+      render::Vars vars = project;
+      vars["project"] = "env-" + env;
+      vars["description"] = "Telemetry agents, demo apps and the service mesh on the clusters of environment " + env;
+      vars["destinations"] = list;
       PutTemplate(tree, diags, "argocd", "argocd/projects/env-" + env + ".yaml", "argocd/project-agents.yaml", model,
-                  {{"project", "env-" + env},
-                   {"description", "Telemetry agents, demo apps and the service mesh on the clusters of environment " + env},
-                   {"source_repos", SourceRepos(model, false)},
-                   {"destinations", list},
-                   {"istio", render::Flag(model.mesh.type == "istio")},
-                 {"linkerd_viz", render::Flag(model.HasAddon("linkerd-viz"))}});
+                  vars);
     }
   }
   for (const HelmComponent& c : HelmComponents(model)) EmitHelmApplicationSet(model, c, tree, diags);

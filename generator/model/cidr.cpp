@@ -1,9 +1,8 @@
 #include "model/cidr.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace lgtmgen::model {

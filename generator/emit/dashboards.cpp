@@ -13,6 +13,7 @@ namespace lgtmgen::emit {
 namespace {
 
 struct DashboardFile {
+  std::string stem;    ///< file name without .json; the ConfigMap is dashboard-<folder>-<stem>
   std::string path;    ///< relative to dashboards/
   std::string folder;  ///< Grafana folder title
   std::string json;
@@ -28,13 +29,6 @@ std::string FolderTitle(const std::string& folder) {
   if (folder == "apps") return "Demo apps";
   if (folder == "fleet") return "Fleet";
   return "Custom";
-}
-
-// "My Dashboard (v2).json" → "my-dashboard-v2": the file and ConfigMap name.
-std::string Slug(const std::string& file) {
-  std::string base = file.substr(file.find_last_of('/') + 1);
-  if (const size_t dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);
-  return naming::KebabSlug(base, 50, "dashboard");
 }
 
 std::string TitleOf(const std::string& json) {
@@ -55,24 +49,21 @@ void EmitDashboards(const model::Model& model, out::OutputTree& tree, diag::Diag
     if (!d.catalog_name.empty()) {
       const std::string tmpl = "templates/dashboards/" + d.catalog_name + ".json";
       const std::string folder = CatalogFolder(d.catalog_name);
-      files.push_back({folder + "/" + d.catalog_name + ".json", folder,
+      files.push_back({d.catalog_name, folder + "/" + d.catalog_name + ".json", folder,
                        render::RenderFile("dashboards/" + d.catalog_name + ".json",
                                           render::UsedBy(resources::Get(tmpl), superset))});
     } else if (!d.json_text.empty()) {
-      // The model checked it parses; written pretty-printed so diffs are per line.
-      nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(d.json_text);
-      if (parsed.contains("dashboard") && parsed["dashboard"].is_object()) parsed = parsed["dashboard"];
-      files.push_back({"custom/" + Slug(d.file) + ".json", "custom", parsed.dump(2) + "\n"});
+      const std::string stem = naming::DashboardFileStem(d.file);
+      files.push_back({stem, "custom/" + stem + ".json", "custom", d.json_text});
     }
   }
   std::string generators;
   std::string rows;
   for (const DashboardFile& f : files) {
-    const std::string stem = f.path.substr(f.path.find('/') + 1, f.path.size() - f.path.find('/') - 6);
     generators += fmt::format(
-        "- name: dashboard-{}\n  files:\n    - {}\n  options:\n    labels:\n      grafana_dashboard: \"1\"\n"
+        "- name: dashboard-{}-{}\n  files:\n    - {}\n  options:\n    labels:\n      grafana_dashboard: \"1\"\n"
         "    annotations:\n      grafana_folder: {}\n",
-        stem, f.path, YamlQuote(FolderTitle(f.folder)));
+        f.folder, f.stem, f.path, YamlQuote(FolderTitle(f.folder)));
     rows += fmt::format("| `{}` | {} | {} |\n", f.path, TitleOf(f.json), FolderTitle(f.folder));
     Put(tree, diags, "dashboards", "dashboards/" + f.path, f.json);
   }

@@ -171,7 +171,7 @@ class Builder {
       return;
     }
     dash.uid = uid;
-    dash.json_text = std::move(*text);
+    dash.json_text = body.dump(2) + "\n";  // one line per value, so diffs are per line
   }
 
   static bool ValidDashboardUid(const std::string& uid) {

@@ -77,7 +77,7 @@ struct Grafana {
 struct Dashboard {
   std::string catalog_name;  ///< set for catalog entries
   std::string file;          ///< set for {file: ...}, as written in the spec
-  std::string json_text;     ///< the file's content, read while building
+  std::string json_text;     ///< the dashboard JSON (unwrapped from {"dashboard": ...}), pretty-printed
   std::string uid;           ///< the file's dashboard uid, checked while building
   std::string pointer;
 };

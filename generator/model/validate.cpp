@@ -413,6 +413,18 @@ class Validator {
     for (const Dashboard& d : m_.dashboards) {
       if (!d.catalog_name.empty()) uids.emplace(CatalogDashboardUid(d.catalog_name), nullptr);
     }
+    std::unordered_map<std::string, const Dashboard*> stems;
+    for (const Dashboard& d : m_.dashboards) {
+      if (d.file.empty()) continue;
+      auto [it, inserted] = stems.emplace(naming::DashboardFileStem(d.file), &d);
+      if (!inserted) {
+        diags_.Error(At(d.pointer + "/file"),
+                     fmt::format("dashboard files '{}' and '{}' would both be dashboards/custom/{}.json",
+                                 it->second->file, d.file, it->first),
+                     "rename one of the files")
+            .notes.push_back({At(it->second->pointer + "/file"), "first used here"});
+      }
+    }
     for (const Dashboard& d : m_.dashboards) {
       if (d.uid.empty()) continue;
       auto [it, inserted] = uids.emplace(d.uid, &d);

@@ -83,6 +83,12 @@ std::string KebabSlug(const std::string& text, size_t max, const std::string& fa
   return out.empty() ? fallback : out;
 }
 
+std::string DashboardFileStem(const std::string& file) {
+  std::string base = file.substr(file.find_last_of('/') + 1);
+  if (const size_t dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);
+  return KebabSlug(base, 50, "dashboard");
+}
+
 std::string InlineRuleGroupName(const std::string& group) { return "inline-" + KebabSlug(group, 50, "group"); }
 
 }  // namespace lgtmgen::naming

@@ -46,6 +46,10 @@ inline constexpr const char* kAllTenantsSlug = "all-tenants";
 /// fallback when nothing is left.
 [[nodiscard]] std::string KebabSlug(const std::string& text, size_t max, const std::string& fallback);
 
+/// The file name stem (and ConfigMap suffix) of a user's dashboard file:
+/// "boards/My Board (v2).json" → "my-board-v2".
+[[nodiscard]] std::string DashboardFileStem(const std::string& file);
+
 /// The file and PrometheusRule name of an inline rule group:
 /// "Team A / Latency" → "inline-team-a-latency".
 [[nodiscard]] std::string InlineRuleGroupName(const std::string& group);

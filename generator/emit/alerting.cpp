@@ -11,7 +11,6 @@
 #include "endpoints/resolver.h"
 #include "model/matcher.h"
 #include "naming/namer.h"
-#include "render/resources.h"
 
 namespace lgtmgen::emit {
 namespace {
@@ -40,33 +39,13 @@ std::string InlineRule(const ordered_json& rule) {
   return out;
 }
 
-std::string InlineGroupFile(const model::Model& model, const ordered_json& group, const std::string& file) {
-  std::string rules;
-  for (const ordered_json& rule : group["rules"]) rules += InlineRule(rule);
-  std::string text = GeneratedHeader(model) + "\n";
-  text += "# Rule group " + group["name"].get<std::string>() + " as written inline in the spec (alerting.rules).\n";
-  text += "# Evaluated by Mimir's ruler once per tenant (see components/alerts/).\n";
-  text += fmt::format(
-      "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: {}\n  labels:\n"
-      "    lgtmgen.io/evaluated-by: mimir\nspec:\n  groups:\n    - name: {}\n",
-      file, Quoted(group["name"].get<std::string>()));
-  if (group.contains("interval")) text += fmt::format("      interval: {}\n", group["interval"].get<std::string>());
-  text += "      rules:\n";
-  for (size_t pos = 0; pos < rules.size();) {
-    const size_t end = rules.find('\n', pos);
-    text += "        " + rules.substr(pos, end - pos) + "\n";
-    pos = end + 1;
-  }
-  return text;
-}
-
 // One mimir.rules.kubernetes block per tenant of every backend set.
 std::string RuleLoaderConfig(const model::Model& model) {
   std::string out;
   std::set<std::string> seen;
   for (const model::Cluster& c : model.clusters) {
     if (!c.HasAgents()) continue;
-    const std::string env = model.isolation == "instances" ? c.environment : "";
+    const std::string env = endpoints::InstanceOf(model, c);
     const std::string key = naming::TenantKey(c.tenant, env);
     if (!seen.insert(key).second) continue;
     std::string label = key;
@@ -159,8 +138,17 @@ void EmitAlerting(const model::Model& model, out::OutputTree& tree, diag::Diagno
                       {{"cluster_label", model.cluster_label}});
       resources += "- " + g.catalog_name + ".yaml\n";
     } else {
-      const std::string name = naming::InlineRuleGroupName(g.inline_group["name"].get<std::string>());
-      Put(tree, diags, "alerting", "alerts/" + name + ".yaml", InlineGroupFile(model, g.inline_group, name));
+      const ordered_json& group = g.inline_group;
+      const std::string name = naming::InlineRuleGroupName(group["name"].get<std::string>());
+      std::string rules;
+      for (const ordered_json& rule : group["rules"]) rules += InlineRule(rule);
+      rules.pop_back();
+      PutTemplate(tree, diags, "alerting", "alerts/" + name + ".yaml", "alerting/inline-rule-group.yaml", model,
+                  {{"group", group["name"].get<std::string>()},
+                   {"group_quoted", Quoted(group["name"].get<std::string>())},
+                   {"name", name},
+                   {"interval", group.value("interval", "")},
+                   {"rules", rules}});
       resources += "- " + name + ".yaml\n";
     }
   }

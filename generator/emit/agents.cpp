@@ -122,6 +122,9 @@ void EmitOtelCollectors(const model::Model& model, const model::Cluster& c, cons
   PutTemplateFrom(tree, diags, "agents", dir + "otel-gateway.yaml", "agents/otel-gateway.yaml", model, vars);
 }
 
+// The areas whose values this emitter writes (the mesh's: emit/mesh.cpp).
+bool OwnArea(const HelmComponent& comp) { return comp.area == "agents" || comp.area == "apps"; }
+
 }  // namespace
 
 void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
@@ -129,7 +132,7 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     if (!c.HasAgents()) continue;
     const render::Vars vars = ClusterVars(model, c);
     for (const HelmComponent& comp : ComponentsOn(model, c)) {
-      if (!comp.per_cluster_values || comp.area == "mesh") continue;  // mesh values: emit/mesh.cpp
+      if (!comp.per_cluster_values || !OwnArea(comp)) continue;
       PutTemplateFrom(tree, diags, "agents", naming::ClusterValues(c.name, comp.values_name),
                       comp.area + "/" + comp.values_name + "-cluster-values.yaml", model, vars);
     }
@@ -141,7 +144,7 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                                  {"collector_tag", collector.tag},
                                  {"mesh_opt_out", MeshOptOutAnnotation(model)}};
   for (const HelmComponent& comp : HelmComponents(model)) {
-    if (comp.central || comp.area == "mesh") continue;
+    if (comp.central || !OwnArea(comp)) continue;
     PutTemplateFrom(tree, diags, "agents", naming::ComponentValues(comp.area, comp.values_name),
                     comp.area + "/" + comp.values_name + "-values.yaml", model, defaults);
   }

@@ -11,50 +11,30 @@
 namespace lgtmgen::emit {
 namespace {
 
-void EmitLinkerd(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  for (const char* chart : {"linkerd-crds", "linkerd-control-plane", "linkerd-multicluster"}) {
-    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", chart),
-                std::string("mesh/") + chart + "-values.yaml", model, {});
-  }
-  if (model.HasAddon("linkerd-viz")) {
-    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "linkerd-viz"), "mesh/linkerd-viz-values.yaml",
-                model, {});
-  }
-  for (const model::Cluster& c : model.clusters) {
-    if (!Meshed(model, c)) continue;
-    PutTemplate(tree, diags, "mesh", naming::ClusterValues(c.name, "linkerd-multicluster"),
-                "mesh/linkerd-multicluster-cluster-values.yaml", model,
-                {{"central", render::Flag(c.IsCentral())}, {"central_name", model.Central().name}});
+// The values of every mesh chart in the component table: its defaults and,
+// where the chart takes them, each selected cluster's part in the mesh.
+void EmitMeshValues(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const render::Vars fleet = {{"ambient", render::Flag(model.mesh.IstioAmbient())}};
+  for (const HelmComponent& comp : HelmComponents(model)) {
+    if (comp.area != "mesh") continue;
+    PutTemplateFrom(tree, diags, "mesh", naming::ComponentValues("mesh", comp.values_name),
+                    "mesh/" + comp.values_name + "-values.yaml", model, fleet);
+    if (!comp.per_cluster_values) continue;
+    for (const model::Cluster& c : model.clusters) {
+      if (!Selects(model, c, comp.selectors)) continue;
+      PutTemplateFrom(tree, diags, "mesh", naming::ClusterValues(c.name, comp.values_name),
+                      "mesh/" + comp.values_name + "-cluster-values.yaml", model,
+                      {{"cluster", c.name},
+                       {"central", render::Flag(c.IsCentral())},
+                       {"central_name", model.Central().name},
+                       {"mesh_id", model.name}});
+    }
   }
 }
 
-void EmitIstio(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+// components/mesh/istio/expose/: the central cluster's east-west Gateway.
+void EmitIstioExpose(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   const bool ambient = model.mesh.IstioAmbient();
-  PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istio-base"), "mesh/istio-base-values.yaml", model,
-              {});
-  PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istiod"), "mesh/istiod-values.yaml", model,
-              {{"ambient", render::Flag(ambient)}});
-  if (ambient) {
-    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istio-cni"), "mesh/istio-cni-values.yaml",
-                model, {});
-    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "ztunnel"), "mesh/ztunnel-values.yaml", model,
-                {});
-  } else {
-    PutTemplate(tree, diags, "mesh", naming::ComponentValues("mesh", "istio-eastwestgateway"),
-                "mesh/istio-eastwestgateway-values.yaml", model, {});
-  }
-  for (const model::Cluster& c : model.clusters) {
-    if (!Meshed(model, c)) continue;
-    PutTemplate(tree, diags, "mesh", naming::ClusterValues(c.name, "istiod"), "mesh/istiod-cluster-values.yaml", model,
-                {{"cluster", c.name}, {"mesh_id", model.name}});
-    if (ambient) {
-      PutTemplate(tree, diags, "mesh", naming::ClusterValues(c.name, "ztunnel"), "mesh/ztunnel-cluster-values.yaml",
-                  model, {{"cluster", c.name}});
-    } else if (c.IsCentral()) {
-      PutTemplate(tree, diags, "mesh", naming::ClusterValues(c.name, "istio-eastwestgateway"),
-                  "mesh/istio-eastwestgateway-cluster-values.yaml", model, {{"cluster", c.name}});
-    }
-  }
   const std::string dir = std::string(kIstioExposePath) + "/";
   PutTemplate(tree, diags, "mesh", dir + "kustomization.yaml", "mesh/istio-expose-kustomization.yaml", model,
               {{"mode", model.mesh.istio_mode},
@@ -105,8 +85,8 @@ std::string MeshOptOutAnnotation(const model::Model& model) {
 }
 
 void EmitMesh(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  if (model.mesh.type == "linkerd") EmitLinkerd(model, tree, diags);
-  if (model.mesh.type == "istio") EmitIstio(model, tree, diags);
+  EmitMeshValues(model, tree, diags);
+  if (model.mesh.type == "istio") EmitIstioExpose(model, tree, diags);
   if (NeedsGlobalServiceStubs(model)) EmitGlobalServiceStubs(model, tree, diags);
 }
 

@@ -16,14 +16,39 @@ using test::AllRenders;
 using test::EndsWith;
 using test::Rendered;
 
-TEST_CASE("with Linkerd, every service a remote agent writes to is exported by central and mirrored on the remote",
-          "[wiring][mesh]") {
-  // Mirrored name <service>-<central>.<namespace>.svc.cluster.local → the
-  // backend chart and values key that carries the export label.
-  const std::map<std::string, std::pair<std::string, std::string>> charts = {
+namespace {
+
+// The values, on central, of the Service a remote agent writes to (service in
+// namespace ns): the backend chart's values file of that backend set, at the
+// key that holds the Service's metadata.
+YAML::Node CentralServiceValues(const Rendered& r, const std::string& service, const std::string& ns) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kCharts = {
       {"mimir-gateway", {"mimir-distributed", "gateway"}},
       {"loki-gateway", {"loki", "gateway"}},
       {"tempo-distributor", {"tempo-distributed", "distributor"}}};
+  REQUIRE(kCharts.count(service) == 1);
+  const auto& [chart, key] = kCharts.at(service);
+  const std::string env = ns.find('-') == std::string::npos ? "" : ns.substr(ns.find('-'));
+  return YAML::Load(r.files.at("components/backends/" + chart + env + "/values.yaml"))[key]["service"];
+}
+
+// Calls check(path, service, namespace) for every address matching address
+// (groups: service, namespace) in the files of cluster.
+template <typename Check>
+void ForEachAddress(const Rendered& r, const std::string& cluster, const std::regex& address, Check check) {
+  for (const auto& [path, content] : r.files) {
+    if (path.rfind("clusters/" + cluster + "/", 0) != 0) continue;
+    for (auto it = std::sregex_iterator(content.begin(), content.end(), address); it != std::sregex_iterator(); ++it) {
+      INFO(r.name << ": " << path << " writes to " << it->str());
+      check((*it)[1].str(), (*it)[2].str());
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("with Linkerd, every service a remote agent writes to is exported by central and mirrored on the remote",
+          "[wiring][mesh]") {
   int checked = 0;
   for (const Rendered& r : AllRenders()) {
     const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
@@ -40,21 +65,12 @@ TEST_CASE("with Linkerd, every service a remote agent writes to is exported by c
       const YAML::Node mc = YAML::Load(r.files.at("clusters/" + name + "/values/linkerd-multicluster.yaml"));
       CHECK(mc["controllers"][0]["link"]["ref"]["name"].as<std::string>() == central);
       CHECK(mc["enableNamespaceCreation"].as<bool>());  // the backend namespaces exist only on central
-      for (const auto& [path, content] : r.files) {
-        if (path.rfind("clusters/" + name + "/", 0) != 0) continue;
-        for (auto it = std::sregex_iterator(content.begin(), content.end(), mirrored); it != std::sregex_iterator();
-             ++it) {
-          const std::string service = (*it)[1];
-          const std::string ns = (*it)[2];
-          INFO(path << " writes to " << it->str());
-          REQUIRE(charts.count(service) == 1);
-          const auto& [chart, key] = charts.at(service);
-          const std::string env = ns.find('-') == std::string::npos ? "" : ns.substr(ns.find('-'));
-          const YAML::Node values = YAML::Load(r.files.at("components/backends/" + chart + env + "/values.yaml"));
-          CHECK(values[key]["service"]["labels"]["mirror.linkerd.io/exported"].as<std::string>() == "true");
-          ++checked;
-        }
-      }
+      // Mirrored names: <service>-<central>.<namespace>.svc.cluster.local.
+      ForEachAddress(r, name, mirrored, [&](const std::string& service, const std::string& ns) {
+        CHECK(CentralServiceValues(r, service, ns)["labels"]["mirror.linkerd.io/exported"].as<std::string>() ==
+              "true");
+        ++checked;
+      });
     }
     // Senders and receivers are meshed: their namespaces are enrolled.
     for (const char* appset : {"mimir", "loki", "tempo", "prometheus", "vector", "alloy-traces", "alloy",
@@ -73,10 +89,6 @@ TEST_CASE("with Linkerd, every service a remote agent writes to is exported by c
 TEST_CASE("with global services (Istio ambient, ClusterMesh), every name a remote agent writes to has a stand-in "
           "marked global, like central's Service",
           "[wiring][mesh]") {
-  const std::map<std::string, std::pair<std::string, std::string>> charts = {
-      {"mimir-gateway", {"mimir-distributed", "gateway"}},
-      {"loki-gateway", {"loki", "gateway"}},
-      {"tempo-distributor", {"tempo-distributed", "distributor"}}};
   const std::regex global_name("(mimir-gateway|loki-gateway|tempo-distributor)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local");
   int checked = 0;
   for (const Rendered& r : AllRenders()) {
@@ -99,23 +111,13 @@ TEST_CASE("with global services (Istio ambient, ClusterMesh), every name a remot
         stubs[object["metadata"]["name"].as<std::string>() + "." + object["metadata"]["namespace"].as<std::string>()] =
             object;
       }
-      for (const auto& [path, content] : r.files) {
-        if (path.rfind("clusters/" + name + "/", 0) != 0) continue;
-        for (auto it = std::sregex_iterator(content.begin(), content.end(), global_name); it != std::sregex_iterator();
-             ++it) {
-          const std::string service = (*it)[1];
-          const std::string ns = (*it)[2];
-          INFO(r.name << ": " << path << " writes to " << it->str());
-          REQUIRE(stubs.count(service + "." + ns) == 1);
-          CHECK(stubs[service + "." + ns]["metadata"][section][marker].as<std::string>() == "true");
-          CHECK_FALSE(stubs[service + "." + ns]["spec"]["selector"]);  // a stand-in has no pods
-          const auto& [chart, key] = charts.at(service);
-          const std::string env = ns.find('-') == std::string::npos ? "" : ns.substr(ns.find('-'));
-          const YAML::Node values = YAML::Load(r.files.at("components/backends/" + chart + env + "/values.yaml"));
-          CHECK(values[key]["service"][section][marker].as<std::string>() == "true");
-          ++checked;
-        }
-      }
+      ForEachAddress(r, name, global_name, [&](const std::string& service, const std::string& ns) {
+        REQUIRE(stubs.count(service + "." + ns) == 1);
+        CHECK(stubs[service + "." + ns]["metadata"][section][marker].as<std::string>() == "true");
+        CHECK_FALSE(stubs[service + "." + ns]["spec"]["selector"]);  // a stand-in has no pods
+        CHECK(CentralServiceValues(r, service, ns)[section][marker].as<std::string>() == "true");
+        ++checked;
+      });
     }
   }
   CHECK(checked > 0);

@@ -20,8 +20,28 @@ namespace {
 struct Step {
   std::string file;
   std::string does;
-  std::string needs;
+  std::vector<std::string> tools;  // the CLIs it calls, besides bash and coreutils
+  std::string rerun;               // what running it again does
 };
+
+// The version of a CLI the bootstrap needs, for bootstrap/README.md.
+std::string ToolVersion(const model::Model& model, const std::string& tool) {
+  if (tool == "kind" || tool == "kubectl") {
+    const std::string image = model.catalog.ImageRef("kindest-node");
+    const size_t colon = image.find(':'), at = image.find('@');
+    const std::string version = image.substr(colon + 1, at - colon - 1);  // v1.36.1
+    if (tool == "kind") return fmt::format("a release that supports node image `kindest/node:{}` (kind's release notes list them)",
+                                          version);
+    const int minor = std::stoi(version.substr(version.find('.') + 1));
+    return fmt::format("v1.{}–v1.{}: one minor version from the clusters' {}", minor - 1, minor + 1, version);
+  }
+  if (tool == "docker") return "a running Docker Engine: kind's nodes are its containers";
+  if (tool == "helm") return "v3.8 or later";
+  if (tool == "openssl") return "1.1.1 or later (the step CLI is used instead when it is installed)";
+  if (tool == "linkerd") return "`" + model.catalog.manifests.at("linkerd-cli") + "`, the release of the fleet's Linkerd";
+  if (tool == "istioctl") return "`" + model.catalog.manifests.at("istioctl") + "`, the release of the fleet's Istio";
+  return "any recent release";
+}
 
 std::string KindNodes(const model::Model& model, const model::Cluster& c) {
   const std::string image = model.catalog.ImageRef("kindest-node");
@@ -101,8 +121,11 @@ std::string CreateSteps(const model::Model& model) {
     if (cilium) out += fmt::format("install_cilium {}\n", c.name);
     if (lb == "metallb") out += fmt::format("install_metallb {}\n", c.name);
     if (lb == "none") continue;
-    const std::string cidr = c.network.lb_auto ? fmt::format("\"$(lb_cidr {})\"", i) : c.network.lb_cidr->ToString();
-    out += fmt::format("{} {} {}\n", lb == "cilium" ? "apply_lb_pool" : "apply_metallb_pool", c.name, cidr);
+    if (c.workers == 0) out += fmt::format("announce_from_control_plane {}\n", c.name);
+    // An assignment, not an argument: a failing lb_cidr stops the script.
+    out += c.network.lb_auto ? fmt::format("pool_cidr=$(lb_cidr {})\n", i)
+                             : fmt::format("pool_cidr={}\n", c.network.lb_cidr->ToString());
+    out += fmt::format("apply_lb_pool {} \"${{pool_cidr}}\"\n", c.name);
   }
   return out;
 }
@@ -271,7 +294,10 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
   std::vector<Step> steps;
   if (kind) {
     steps.push_back({"00-create-clusters.sh", "kind clusters" + CniSummary(model),
-                     cilium || metallb ? "docker, kind, kubectl, helm" : "docker, kind, kubectl"});
+                     cilium || metallb ? std::vector<std::string>{"docker", "kind", "kubectl", "helm"}
+                                       : std::vector<std::string>{"docker", "kind", "kubectl"},
+                     "keeps existing clusters; upgrades the CNI and load balancer in place; re-applies the same "
+                     "address pools"});
     PutTemplate(tree, diags, "bootstrap", "bootstrap/00-create-clusters.sh", "bootstrap/00-create-clusters.sh", model,
                 {{"cilium", render::Flag(cilium)},
                  {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
@@ -286,14 +312,29 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                  {"tools", std::string(cilium || metallb ? "docker kind kubectl helm" : "docker kind kubectl") +
                                (model.mesh.type == "cilium-clustermesh" ? " openssl" : "")},
                  {"cni_summary", CniSummary(model)},
+                 {"lb_crds", model.platform.load_balancer == "cilium"
+                                 ? "crd/ciliumloadbalancerippools.cilium.io crd/ciliuml2announcementpolicies.cilium.io"
+                                 : "crd/ipaddresspools.metallb.io crd/l2advertisements.metallb.io"},
                  {"steps", CreateSteps(model)}});
     const bool clustermesh = model.mesh.type == "cilium-clustermesh";
+    const bool cilium_lb = model.platform.load_balancer == "cilium";
     const std::optional<model::Cidr> mesh_pods = MeshPodRange(model);
     const std::string central_peers = clustermesh ? CentralClusterMeshPeers(model) : "";
     std::string remote_peers = clustermesh ? ClusterMeshPeer(model.Central()) : "";
     if (!remote_peers.empty()) remote_peers.pop_back();
     for (const model::Cluster& c : model.clusters) {
       const bool in_mesh = clustermesh && Meshed(model, c);
+      if (model.platform.load_balancer != "none") {
+        PutTemplate(tree, diags, "bootstrap", "bootstrap/manifests/" + c.name + "-lb-pool.yaml.in",
+                    "bootstrap/lb-pool.yaml.in", model,
+                    {{"cluster", c.name},
+                     {"cilium", render::Flag(cilium_lb)},
+                     {"workers", render::Flag(c.workers > 0)},
+                     {"what", cilium_lb ? "a Cilium LB IPAM pool and its L2 announcements"
+                                        : "a MetalLB address pool and its L2 advertisement"},
+                     {"cidr_source", c.network.lb_auto ? "a /29 of the docker network \"kind\", found at run time"
+                                                       : "network.lbCIDR of the spec, " + c.network.lb_cidr->ToString()}});
+      }
       PutTemplate(tree, diags, "bootstrap", "bootstrap/kind/" + c.name + ".yaml", "bootstrap/kind-cluster.yaml", model,
                   {{"cluster", c.name},
                    {"nodes", KindNodes(model, c)},
@@ -322,14 +363,17 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
     }
   }
   steps.push_back({"10-install-argocd.sh", "Argo CD " + argocd.version + " (chart) on " + model.gitops.argocd_cluster,
-                   "kubectl, helm"});
+                   {"kubectl", "helm"}, "upgrades Argo CD in place (`helm upgrade --install`)"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/10-install-argocd.sh", "bootstrap/10-install-argocd.sh", model,
               {{"argocd_cluster", model.gitops.argocd_cluster}, {"argocd_version", argocd.version}});
   PutTemplate(tree, diags, "bootstrap", "components/argocd/values.yaml", "components/argocd-values.yaml", model,
               {{"argocd_version", argocd.version},
                {"argocd_cluster", model.gitops.argocd_cluster},
                {"argocd_role", model.ArgoCdCluster().role}});
-  steps.push_back({"15-create-secrets.sh", "the Secrets the fleet references, from the environment", "kubectl, openssl"});
+  steps.push_back({"15-create-secrets.sh", "the Secrets the fleet references, from the environment",
+                   {"kubectl", "openssl"},
+                   "changes nothing that exists: CAs, issuers and passwords are kept (a variable that is set "
+                   "replaces its value); a cluster added to the spec gets its own material"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/15-create-secrets.sh", "bootstrap/15-create-secrets.sh", model,
               {{"central", model.Central().name},
                {"secrets", SecretSteps(model)},
@@ -350,18 +394,23 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
   for (const model::Cluster& c : model.clusters) {
     if (c.name == model.gitops.argocd_cluster) continue;
     const std::string server = ApiServerForArgoCd(model, c);
+    // An assignment, not an argument: a failing kubectl stops the script.
     registrations += !server.empty() ? fmt::format("register {} {}\n", c.name, server)
-                                     : fmt::format("register {0} \"$(kubectl config view --minify --context {0} -o "
-                                        "jsonpath='{{.clusters[0].cluster.server}}')\"\n",
-                                        c.name);
+                                     : fmt::format("server=$(kubectl config view --minify --context {0} -o "
+                                                   "jsonpath='{{.clusters[0].cluster.server}}')\n"
+                                                   "register {0} \"${{server}}\"\n",
+                                                   c.name);
   }
   if (!registrations.empty()) {
     steps.push_back({"20-register-clusters.sh", "registers the other clusters with Argo CD (ServiceAccount tokens)",
-                     "kubectl"});
+                     {"kubectl"}, "re-applies the accounts; the tokens and cluster Secrets stay the same"});
     PutTemplate(tree, diags, "bootstrap", "bootstrap/20-register-clusters.sh", "bootstrap/20-register-clusters.sh",
                 model, {{"argocd_cluster", model.gitops.argocd_cluster}, {"registrations", registrations}});
+    PutTemplate(tree, diags, "bootstrap", "bootstrap/manifests/argocd-manager.yaml", "bootstrap/argocd-manager.yaml",
+                model, {{"argocd_cluster", model.gitops.argocd_cluster}});
   }
-  steps.push_back({"40-apply-root.sh", "applies argocd/root.yaml: from here on Git is the source of truth", "kubectl"});
+  steps.push_back({"40-apply-root.sh", "applies argocd/root.yaml: from here on Git is the source of truth",
+                   {"kubectl"}, "re-applies root.yaml and waits for it to sync"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/40-apply-root.sh", "bootstrap/40-apply-root.sh", model, {});
 
   if (model.mesh.type == "linkerd" || model.mesh.type == "istio") {
@@ -371,12 +420,13 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
     }
     if (!remotes.empty()) {
       const bool linkerd = model.mesh.type == "linkerd";
-      const std::string version = model.catalog.manifests.at(linkerd ? "linkerd-cli" : "istioctl");
+      const std::string version = model.catalog.manifests.at(linkerd ? "linkerd-cli" : "istioctl");  // for the script
       steps.push_back({"50-link-mesh.sh",
                        linkerd ? "links every remote to central's Linkerd gateway (after Argo CD installs Linkerd)"
                                : "gives every remote's istiod a remote secret for central (after Argo CD installs "
                                  "Istio)",
-                       linkerd ? "kubectl, linkerd " + version : "kubectl, istioctl " + version});
+                       {"kubectl", linkerd ? "linkerd" : "istioctl"},
+                       linkerd ? "re-generates the same links" : "re-generates the remote secrets"});
       PutTemplate(tree, diags, "bootstrap", "bootstrap/50-link-mesh.sh",
                   std::string("bootstrap/50-link-mesh-") + model.mesh.type + ".sh", model,
                   {{"central", model.Central().name},
@@ -384,14 +434,22 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                    {"remotes", fmt::format("{}", fmt::join(remotes, " "))}});
     }
   }
-  std::string table, calls;
+  std::string table, calls, tools_table;
+  std::vector<std::string> tools;  // in order of first use
   for (const Step& s : steps) {
-    table += fmt::format("| `{}` | {} | {} |\n", s.file, s.does, s.needs);
+    table += fmt::format("| `{}` | {} | {} | {} |\n", s.file, s.does, fmt::join(s.tools, ", "), s.rerun);
     calls += fmt::format("\"${{here}}/{}\"\n", s.file);
+    for (const std::string& t : s.tools) {
+      if (std::find(tools.begin(), tools.end(), t) == tools.end()) tools.push_back(t);
+    }
   }
+  for (const std::string& t : tools) tools_table += fmt::format("| `{}` | {} |\n", t, ToolVersion(model, t));
   PutTemplate(tree, diags, "bootstrap", "bootstrap/all.sh", "bootstrap/all.sh", model, {{"steps", calls}});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/README.md", "bootstrap/README.md", model,
-              {{"steps", table}, {"repo_url", model.gitops.repo_url}, {"revision", model.gitops.target_revision}});
+              {{"steps", table},
+               {"tools", tools_table},
+               {"repo_url", model.gitops.repo_url},
+               {"revision", model.gitops.target_revision}});
 }
 
 }  // namespace lgtmgen::emit

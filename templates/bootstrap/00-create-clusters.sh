@@ -22,12 +22,20 @@ create_cluster() {
 }
 #~if lb_pool
 
+# announce_from_control_plane CLUSTER: a cluster without workers announces
+# its load-balancer addresses from its control plane, which kind (kubeadm)
+# labels node.kubernetes.io/exclude-from-external-load-balancers.
+announce_from_control_plane() {
+  kc "$1" label nodes --all node.kubernetes.io/exclude-from-external-load-balancers- >/dev/null
+}
+
 # lb_cidr INDEX: the INDEX-th /29 counted down from the top of the docker
 # "kind" network (a /16 gives a.b.255.248/29, a.b.255.240/29, ...; a /24 gives
 # a.b.c.248/29, ...): addresses known only at run time, never written to Git.
 lb_cidr() {
-  local index=$1 subnet prefix a b c offset
-  subnet=$(docker network inspect kind -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}' | grep -v ':' | head -n 1)
+  local index=$1 subnets subnet prefix a b c offset
+  subnets=$(docker network inspect kind -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}')
+  subnet=$(grep -m1 -v ':' <<<"${subnets}" || true)
   [[ -n ${subnet} ]] || die "no IPv4 subnet on docker network 'kind'"
   prefix=${subnet#*/}
   IFS=. read -r a b c _ <<<"${subnet%/*}"
@@ -65,10 +73,13 @@ install_gateway_api() {
 # kube-system of CLUSTER, before Cilium is installed there: the chart then
 # signs every ClusterMesh certificate with it, so the clusters trust each
 # other. Generated once on the central cluster (@@central@@, created first),
-# copied from there; an existing one is kept.
+# copied from there; an existing one is kept. The Secret carries the
+# ownership marks of the Helm release cilium, which renders a cilium-ca of
+# its own (filled from the existing one by the chart's lookup): Helm adopts
+# it instead of refusing to install.
 share_cilium_ca() {
   local name=$1 dir
-  if [[ -n $(secret_key "${name}" kube-system cilium-ca ca.crt) ]]; then
+  if has_key "${name}" kube-system cilium-ca ca.crt; then
     return 0
   fi
   dir=$(mktemp -d)
@@ -83,8 +94,11 @@ share_cilium_ca() {
     log "${name}: copying the fleet's Cilium CA from @@central@@"
   fi
   kc "${name}" -n kube-system create secret generic cilium-ca \
-    --from-file=ca.crt="${dir}/ca.crt" --from-file=ca.key="${dir}/ca.key" \
-    --dry-run=client -o yaml | kc "${name}" apply -f - >/dev/null
+    --from-file=ca.crt="${dir}/ca.crt" --from-file=ca.key="${dir}/ca.key" --dry-run=client -o yaml \
+    | kc "${name}" label --local -f - -o yaml app.kubernetes.io/managed-by=Helm \
+    | kc "${name}" annotate --local -f - -o yaml meta.helm.sh/release-name=cilium \
+      meta.helm.sh/release-namespace=kube-system \
+    | kc "${name}" apply -f - >/dev/null
   rm -rf "${dir}"
 }
 #~end
@@ -104,41 +118,6 @@ install_cilium() {
   kc "${name}" wait --for=condition=Ready nodes --all --timeout=300s
   kc "${name}" -n kube-system rollout status deployment/coredns --timeout=300s
 }
-
-# apply_lb_pool CLUSTER CIDR: Cilium LB IPAM pool and L2 announcements.
-apply_lb_pool() {
-  local name=$1 cidr=$2
-  log "${name}: load-balancer pool ${cidr}"
-  kc "${name}" wait --for condition=Established --timeout=120s \
-    crd/ciliumloadbalancerippools.cilium.io crd/ciliuml2announcementpolicies.cilium.io >/dev/null
-  kc "${name}" apply -f - >/dev/null <<YAML
-apiVersion: cilium.io/v2
-kind: CiliumLoadBalancerIPPool
-metadata:
-  name: ${name}-pool
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen
-spec:
-  blocks:
-    - cidr: ${cidr}
----
-apiVersion: cilium.io/v2alpha1
-kind: CiliumL2AnnouncementPolicy
-metadata:
-  name: ${name}-policy
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen
-spec:
-  nodeSelector:
-    matchExpressions:
-      - key: node-role.kubernetes.io/control-plane
-        operator: DoesNotExist
-  interfaces:
-    - ^eth[0-9]+
-  externalIPs: true
-  loadBalancerIPs: true
-YAML
-}
 #~end
 
 #~if metallb
@@ -151,37 +130,18 @@ install_metallb() {
     --kube-context "$(ctx "${name}")" --namespace metallb-system --create-namespace \
     --wait --timeout 10m
 }
+#~end
 
-# apply_metallb_pool CLUSTER CIDR: the MetalLB address pool and its L2
-# advertisement.
-apply_metallb_pool() {
+#~if lb_pool
+
+# apply_lb_pool CLUSTER CIDR: the cluster's load-balancer manifest,
+# bootstrap/manifests/CLUSTER-lb-pool.yaml.in, with its address range filled in.
+apply_lb_pool() {
   local name=$1 cidr=$2
+  [[ -n ${cidr} ]] || die "${name}: no load-balancer CIDR"
   log "${name}: load-balancer pool ${cidr}"
-  kc "${name}" wait --for condition=Established --timeout=120s \
-    crd/ipaddresspools.metallb.io crd/l2advertisements.metallb.io >/dev/null
-  kc "${name}" apply -f - >/dev/null <<YAML
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: ${name}-pool
-  namespace: metallb-system
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen
-spec:
-  addresses:
-    - ${cidr}
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata:
-  name: ${name}-l2
-  namespace: metallb-system
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen
-spec:
-  ipAddressPools:
-    - ${name}-pool
-YAML
+  kc "${name}" wait --for condition=Established --timeout=120s @@lb_crds@@ >/dev/null
+  sed "s|\${LB_CIDR}|${cidr}|g" "${BOOTSTRAP_DIR}/manifests/${name}-lb-pool.yaml.in" | kc "${name}" apply -f - >/dev/null
 }
 #~end
 

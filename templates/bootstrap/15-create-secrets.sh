@@ -58,6 +58,22 @@ put_secret() {
   rm -rf "${dir}"
   log "${cluster}: Secret ${ns}/${secret} up to date ($# key(s))"
 }
+
+# htpasswd_line CLUSTER NAMESPACE SECRET KEY USER PASSWORD: USER's line for an
+# htpasswd file (apr1). The line already in KEY of the Secret is kept when it
+# still matches PASSWORD, so a re-run does not change the Secret (apr1 salts
+# are random).
+htpasswd_line() {
+  local user=$5 password=$6 file line salt
+  file=$(secret_key "$1" "$2" "$3" "$4")
+  line=$(grep -m1 "^${user}:" <<<"${file}" || true)
+  salt=$(printf '%s' "${line#*:}" | cut -d'$' -f3)
+  if [[ -n ${salt} && ${line#*:} == "$(printf '%s' "${password}" | openssl passwd -apr1 -salt "${salt}" -stdin)" ]]; then
+    printf '%s' "${line}"
+    return 0
+  fi
+  printf '%s:%s' "${user}" "$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)"
+}
 #~if fleet_ca
 
 # ensure_fleet_ca: the fleet's CA key pair, the Secret lgtm-ca in namespace
@@ -65,7 +81,7 @@ put_secret() {
 # signs with it). Generated once; an existing one is kept.
 ensure_fleet_ca() {
   local dir
-  if [[ -n $(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt) ]]; then
+  if has_key "${CENTRAL}" cert-manager lgtm-ca tls.crt; then
     log "fleet CA exists in ${CENTRAL}; keeping it"
     return 0
   fi
@@ -84,6 +100,7 @@ ensure_fleet_ca() {
 # HTPASSWD of its backend set, and the Secret lgtm-ingest-client (username,
 # password, the fleet CA) in each NAMESPACE of CLUSTER, where its agents read it.
 ingest_users=()
+fleet_ca_cert=""
 declare -A ingest_htpasswd=(@@htpasswd_files@@)
 ingest_client() {
   local cluster=$1 tenant=$2 key=$3 file=$4 password hash ns
@@ -91,11 +108,13 @@ ingest_client() {
   password=$(secret_key "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-users "${key}")
   [[ -n ${password} ]] || password=$(openssl rand -hex 24)
   ingest_users+=("${key}=${password}")
-  hash=$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)
-  ingest_htpasswd[${file}]+="${tenant}:${hash}"$'\n'
+  hash=$(htpasswd_line "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-htpasswd "${file}" "${tenant}" "${password}")
+  ingest_htpasswd[${file}]+="${hash}"$'\n'
+  [[ -n ${fleet_ca_cert} ]] || fleet_ca_cert=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)
+  [[ -n ${fleet_ca_cert} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
   for ns in "$@"; do
     put_secret "${cluster}" "${ns}" lgtm-ingest-client \
-      "username=${tenant}" "password=${password}" "ca.crt=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)"
+      "username=${tenant}" "password=${password}" "ca.crt=${fleet_ca_cert}"
   done
 }
 #~end
@@ -108,7 +127,7 @@ ingest_client() {
 # that Secret; only its certificate goes to the other clusters.
 ensure_linkerd_anchor() {
   local dir
-  if [[ -n $(secret_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.crt) ]]; then
+  if has_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.crt; then
     log "Linkerd trust anchor exists in ${CENTRAL}; keeping it"
     return 0
   fi
@@ -130,10 +149,11 @@ linkerd_identity() {
   dir=$(mktemp -d)
   chmod 700 "${dir}"
   secret_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.crt >"${dir}/ca.crt"
+  [[ -s ${dir}/ca.crt ]] || die "the Linkerd trust anchor (Secret linkerd/linkerd-trust-anchor) is missing on ${CENTRAL}"
   ensure_namespace "${cluster}" linkerd
   kc "${cluster}" -n linkerd create configmap linkerd-identity-trust-roots --from-file=ca-bundle.crt="${dir}/ca.crt" \
     --dry-run=client -o yaml | kc "${cluster}" apply -f - >/dev/null
-  if [[ -n $(secret_key "${cluster}" linkerd linkerd-identity-issuer tls.crt) ]]; then
+  if has_key "${cluster}" linkerd linkerd-identity-issuer tls.crt; then
     log "${cluster}: Linkerd issuer exists; keeping it"
     rm -rf "${dir}"
     return 0
@@ -160,27 +180,30 @@ linkerd_identity() {
 # fleet CA (Secret lgtm-federation-tls, kept when present).
 federation_password=""
 federation_endpoint() {
-  local cluster=$1 host="$1-control-plane" dir hash
+  local cluster=$1 host="$1-control-plane" dir hash ca_cert
   if [[ -z ${federation_password} ]]; then
     federation_password=$(secret_key "${CENTRAL}" monitoring lgtm-federation-client password)
     [[ -n ${federation_password} ]] || federation_password=$(openssl rand -hex 24)
+    ca_cert=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)
+    [[ -n ${ca_cert} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
     put_secret "${CENTRAL}" monitoring lgtm-federation-client "username=central" \
-      "password=${federation_password}" "ca.crt=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)"
+      "password=${federation_password}" "ca.crt=${ca_cert}"
   fi
-  hash=$(printf '%s' "${federation_password}" | openssl passwd -apr1 -stdin)
-  put_secret "${cluster}" monitoring lgtm-federation-htpasswd "htpasswd=central:${hash}"
-  if [[ -n $(secret_key "${cluster}" monitoring lgtm-federation-tls tls.crt) ]]; then
+  hash=$(htpasswd_line "${cluster}" monitoring lgtm-federation-htpasswd htpasswd central "${federation_password}")
+  put_secret "${cluster}" monitoring lgtm-federation-htpasswd "htpasswd=${hash}"
+  if has_key "${cluster}" monitoring lgtm-federation-tls tls.crt; then
     return 0
   fi
   dir=$(mktemp -d)
   chmod 700 "${dir}"
   secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt >"${dir}/ca.crt"
   secret_key "${CENTRAL}" cert-manager lgtm-ca tls.key >"${dir}/ca.key"
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=${host}" \
-    -keyout "${dir}/tls.key" -out "${dir}/tls.csr" 2>/dev/null
+  [[ -s ${dir}/ca.key ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
+  quietly "key for ${host}" openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -subj "/CN=${host}" -keyout "${dir}/tls.key" -out "${dir}/tls.csr"
   printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n' "${host}" >"${dir}/ext.cnf"
-  openssl x509 -req -in "${dir}/tls.csr" -CA "${dir}/ca.crt" -CAkey "${dir}/ca.key" -CAcreateserial \
-    -days 825 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/tls.crt" 2>/dev/null
+  quietly "certificate for ${host}" openssl x509 -req -in "${dir}/tls.csr" -CA "${dir}/ca.crt" \
+    -CAkey "${dir}/ca.key" -CAcreateserial -days 825 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/tls.crt"
   put_secret "${cluster}" monitoring lgtm-federation-tls "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
   rm -rf "${dir}"
 }
@@ -192,16 +215,16 @@ federation_endpoint() {
 # re-runs sign with the same one. Its key never leaves that Secret.
 ensure_istio_root() {
   local dir
-  if [[ -n $(secret_key "${CENTRAL}" istio-system istio-root-ca root-cert.pem) ]]; then
+  if has_key "${CENTRAL}" istio-system istio-root-ca root-cert.pem; then
     log "Istio root CA exists in ${CENTRAL}; keeping it"
     return 0
   fi
   dir=$(mktemp -d)
   chmod 700 "${dir}"
-  openssl req -x509 -newkey rsa:4096 -nodes -days 3650 -sha256 -subj "/O=Istio/CN=@@fleet@@ Istio root CA" \
-    -addext "basicConstraints=critical,CA:TRUE" \
+  quietly "Istio root CA" openssl req -x509 -newkey rsa:4096 -nodes -days 3650 -sha256 \
+    -subj "/O=Istio/CN=@@fleet@@ Istio root CA" -addext "basicConstraints=critical,CA:TRUE" \
     -addext "keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign" \
-    -keyout "${dir}/root-key.pem" -out "${dir}/root-cert.pem" 2>/dev/null
+    -keyout "${dir}/root-key.pem" -out "${dir}/root-cert.pem"
   put_secret "${CENTRAL}" istio-system istio-root-ca \
     "root-cert.pem=$(cat "${dir}/root-cert.pem")" "root-key.pem=$(cat "${dir}/root-key.pem")"
   rm -rf "${dir}"
@@ -214,7 +237,7 @@ ensure_istio_root() {
 # restart istiod) to rotate.
 istio_cacerts() {
   local cluster=$1 dir
-  if [[ -n $(secret_key "${cluster}" istio-system cacerts ca-cert.pem) ]]; then
+  if has_key "${cluster}" istio-system cacerts ca-cert.pem; then
     log "${cluster}: Istio cacerts exists; keeping it"
     return 0
   fi
@@ -222,13 +245,14 @@ istio_cacerts() {
   chmod 700 "${dir}"
   secret_key "${CENTRAL}" istio-system istio-root-ca root-cert.pem >"${dir}/root-cert.pem"
   secret_key "${CENTRAL}" istio-system istio-root-ca root-key.pem >"${dir}/root-key.pem"
-  openssl req -new -newkey rsa:4096 -nodes -sha256 -subj "/O=Istio/CN=Intermediate CA/L=${cluster}" \
-    -keyout "${dir}/ca-key.pem" -out "${dir}/ca.csr" 2>/dev/null
+  [[ -s ${dir}/root-key.pem ]] || die "the Istio root CA (Secret istio-system/istio-root-ca) is missing on ${CENTRAL}"
+  quietly "Istio key for ${cluster}" openssl req -new -newkey rsa:4096 -nodes -sha256 \
+    -subj "/O=Istio/CN=Intermediate CA/L=${cluster}" -keyout "${dir}/ca-key.pem" -out "${dir}/ca.csr"
   printf '%s\n' "basicConstraints=critical,CA:TRUE,pathlen:0" \
     "keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign" \
     "subjectAltName=DNS:istiod.istio-system.svc" >"${dir}/ext.cnf"
-  openssl x509 -req -in "${dir}/ca.csr" -CA "${dir}/root-cert.pem" -CAkey "${dir}/root-key.pem" -CAcreateserial \
-    -days 1825 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/ca-cert.pem" 2>/dev/null
+  quietly "Istio intermediate CA for ${cluster}" openssl x509 -req -in "${dir}/ca.csr" -CA "${dir}/root-cert.pem" \
+    -CAkey "${dir}/root-key.pem" -CAcreateserial -days 1825 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/ca-cert.pem"
   cat "${dir}/ca-cert.pem" "${dir}/root-cert.pem" >"${dir}/cert-chain.pem"
   put_secret "${cluster}" istio-system cacerts "ca-cert.pem=$(cat "${dir}/ca-cert.pem")" \
     "ca-key.pem=$(cat "${dir}/ca-key.pem")" "root-cert.pem=$(cat "${dir}/root-cert.pem")" \

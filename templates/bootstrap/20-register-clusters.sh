@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 @@header@@
 # Step 20: registers the clusters Argo CD (on @@argocd_cluster@@) deploys to but
-# does not run on. For each: a ServiceAccount with a token on that cluster,
+# does not run on. For each: a ServiceAccount with a token on that cluster
+# (bootstrap/manifests/argocd-manager.yaml),
 # then an Argo CD cluster Secret on @@argocd_cluster@@ named like the cluster in
 # the fleet spec (the destination.name of its Applications). The token is a
 # runtime credential: it never goes into Git. Re-running refreshes it.
@@ -15,43 +16,9 @@ require_cmd kubectl base64
 register() {
   local name=$1 server=$2 token ca dir
   log "${name}: Argo CD manager account"
-  kc "${name}" apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: argocd-manager
-  namespace: kube-system
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen-bootstrap
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: argocd-manager
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen-bootstrap
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: cluster-admin
-subjects:
-  - kind: ServiceAccount
-    name: argocd-manager
-    namespace: kube-system
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: argocd-manager-token
-  namespace: kube-system
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen-bootstrap
-  annotations:
-    kubernetes.io/service-account.name: argocd-manager
-type: kubernetes.io/service-account-token
-YAML
+  kc "${name}" apply -f "${BOOTSTRAP_DIR}/manifests/argocd-manager.yaml" >/dev/null
   for _ in $(seq 1 30); do
-    token=$(kc "${name}" -n kube-system get secret argocd-manager-token -o jsonpath='{.data.token}' 2>/dev/null || true)
+    token=$(kc "${name}" -n kube-system get secret argocd-manager-token --ignore-not-found -o jsonpath='{.data.token}')
     [[ -n ${token} ]] && break
     sleep 2
   done

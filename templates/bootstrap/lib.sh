@@ -2,6 +2,8 @@
 @@header@@
 # Shared helpers for the numbered bootstrap steps. Sourced, never executed.
 set -euo pipefail
+# A failure inside $(...) stops the script too, as it does outside.
+shopt -s inherit_errexit
 
 BOOTSTRAP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${BOOTSTRAP_DIR}/.." && pwd)"
@@ -60,8 +62,12 @@ kc() {
   kubectl --context "$(ctx "${cluster}")" "$@"
 }
 
+# kind_cluster_exists NAME. The list is read whole before it is searched:
+# `kind get clusters | grep -q` fails under pipefail when grep stops early.
 kind_cluster_exists() {
-  kind get clusters 2>/dev/null | grep -qx -- "$1"
+  local clusters
+  clusters=$(kind get clusters 2>&1) || die "kind get clusters failed: ${clusters}"
+  grep -qx -- "$1" <<<"${clusters}"
 }
 
 # ensure_namespace CLUSTER NAMESPACE (idempotent).
@@ -69,9 +75,33 @@ ensure_namespace() {
   kc "$1" create namespace "$2" --dry-run=client -o yaml | kc "$1" apply -f - >/dev/null
 }
 
-# secret_key CLUSTER NAMESPACE SECRET KEY: print the decoded value, or nothing.
+# secret_key CLUSTER NAMESPACE SECRET KEY: print the decoded value; nothing
+# when the Secret or the key does not exist. Any other failure (an
+# unreachable cluster, undecodable data) stops the script. Dots in KEY
+# (tls.crt) are escaped: jsonpath would read {.data.tls.crt} as data→tls→crt.
 secret_key() {
-  kc "$1" -n "$2" get secret "$3" -o "jsonpath={.data.$4}" 2>/dev/null | base64 -d 2>/dev/null || true
+  local encoded
+  encoded=$(kc "$1" -n "$2" get secret "$3" --ignore-not-found -o "jsonpath={.data.${4//./\\.}}") \
+    || die "cannot read Secret $2/$3 on $1"
+  [[ -z ${encoded} ]] || printf '%s' "${encoded}" | base64 -d || die "key $4 of Secret $2/$3 on $1 is not base64"
+}
+
+# has_key CLUSTER NAMESPACE SECRET KEY: whether the Secret holds a non-empty KEY.
+has_key() {
+  local value
+  value=$(secret_key "$@") || exit 1
+  [[ -n ${value} ]]
+}
+
+# quietly WHAT COMMAND...: run COMMAND with its output hidden while it
+# succeeds; when it fails, print that output and stop, naming WHAT.
+quietly() {
+  local what=$1 output
+  shift
+  output=$("$@" 2>&1) || {
+    printf '%s\n' "${output}" >&2
+    die "${what} failed: $1"
+  }
 }
 
 # Key material is made with the step CLI when it is installed, else with
@@ -84,13 +114,13 @@ have_step() {
 # valid for ten years, that may sign certificates and CRLs only.
 new_ec_ca() {
   if have_step; then
-    step certificate create "$3" "$2" "$1" --profile root-ca --kty EC --curve P-256 \
-      --not-after 87600h --no-password --insecure --force >/dev/null
+    quietly "CA $3" step certificate create "$3" "$2" "$1" --profile root-ca --kty EC --curve P-256 \
+      --not-after 87600h --no-password --insecure --force
     return 0
   fi
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -subj "/CN=$3" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -keyout "$1" -out "$2" 2>/dev/null
+  quietly "CA $3" openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+    -subj "/CN=$3" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$1" -out "$2"
 }
 
 # new_ec_intermediate KEY_FILE CERT_FILE COMMON_NAME CA_CERT CA_KEY HOURS: an
@@ -98,16 +128,17 @@ new_ec_ca() {
 # for HOURS.
 new_ec_intermediate() {
   if have_step; then
-    step certificate create "$3" "$2" "$1" --profile intermediate-ca --kty EC --curve P-256 \
-      --ca "$4" --ca-key "$5" --not-after "$6h" --no-password --insecure --force >/dev/null
+    quietly "intermediate CA $3" step certificate create "$3" "$2" "$1" --profile intermediate-ca --kty EC \
+      --curve P-256 --ca "$4" --ca-key "$5" --not-after "$6h" --no-password --insecure --force
     return 0
   fi
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$3" \
-    -keyout "$1" -out "$1.csr" 2>/dev/null
-  openssl x509 -req -in "$1.csr" -CA "$4" -CAkey "$5" -CAcreateserial -days "$(($6 / 24))" -sha256 \
-    -extfile <(printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n') \
-    -out "$2" 2>/dev/null
-  rm -f "$1.csr"
+  [[ -s $4 && -s $5 ]] || die "intermediate CA $3: the signing CA ($4, $5) is empty"
+  quietly "key of $3" openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$3" \
+    -keyout "$1" -out "$1.csr"
+  printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$1.ext"
+  quietly "intermediate CA $3" openssl x509 -req -in "$1.csr" -CA "$4" -CAkey "$5" -CAcreateserial \
+    -days "$(($6 / 24))" -sha256 -extfile "$1.ext" -out "$2"
+  rm -f "$1.csr" "$1.ext"
 }
 
 # wait_for SECONDS WHAT COMMAND...: retry COMMAND every 10s until it succeeds.

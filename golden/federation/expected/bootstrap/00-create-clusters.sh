@@ -21,12 +21,20 @@ create_cluster() {
   fi
 }
 
+# announce_from_control_plane CLUSTER: a cluster without workers announces
+# its load-balancer addresses from its control plane, which kind (kubeadm)
+# labels node.kubernetes.io/exclude-from-external-load-balancers.
+announce_from_control_plane() {
+  kc "$1" label nodes --all node.kubernetes.io/exclude-from-external-load-balancers- >/dev/null
+}
+
 # lb_cidr INDEX: the INDEX-th /29 counted down from the top of the docker
 # "kind" network (a /16 gives a.b.255.248/29, a.b.255.240/29, ...; a /24 gives
 # a.b.c.248/29, ...): addresses known only at run time, never written to Git.
 lb_cidr() {
-  local index=$1 subnet prefix a b c offset
-  subnet=$(docker network inspect kind -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}' | grep -v ':' | head -n 1)
+  local index=$1 subnets subnet prefix a b c offset
+  subnets=$(docker network inspect kind -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}')
+  subnet=$(grep -m1 -v ':' <<<"${subnets}" || true)
   [[ -n ${subnet} ]] || die "no IPv4 subnet on docker network 'kind'"
   prefix=${subnet#*/}
   IFS=. read -r a b c _ <<<"${subnet%/*}"
@@ -55,47 +63,30 @@ install_metallb() {
     --wait --timeout 10m
 }
 
-# apply_metallb_pool CLUSTER CIDR: the MetalLB address pool and its L2
-# advertisement.
-apply_metallb_pool() {
+
+# apply_lb_pool CLUSTER CIDR: the cluster's load-balancer manifest,
+# bootstrap/manifests/CLUSTER-lb-pool.yaml.in, with its address range filled in.
+apply_lb_pool() {
   local name=$1 cidr=$2
+  [[ -n ${cidr} ]] || die "${name}: no load-balancer CIDR"
   log "${name}: load-balancer pool ${cidr}"
-  kc "${name}" wait --for condition=Established --timeout=120s \
-    crd/ipaddresspools.metallb.io crd/l2advertisements.metallb.io >/dev/null
-  kc "${name}" apply -f - >/dev/null <<YAML
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: ${name}-pool
-  namespace: metallb-system
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen
-spec:
-  addresses:
-    - ${cidr}
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata:
-  name: ${name}-l2
-  namespace: metallb-system
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen
-spec:
-  ipAddressPools:
-    - ${name}-pool
-YAML
+  kc "${name}" wait --for condition=Established --timeout=120s crd/ipaddresspools.metallb.io crd/l2advertisements.metallb.io >/dev/null
+  sed "s|\${LB_CIDR}|${cidr}|g" "${BOOTSTRAP_DIR}/manifests/${name}-lb-pool.yaml.in" | kc "${name}" apply -f - >/dev/null
 }
 
 create_cluster central
 install_metallb central
-apply_metallb_pool central "$(lb_cidr 0)"
+pool_cidr=$(lb_cidr 0)
+apply_lb_pool central "${pool_cidr}"
 create_cluster shop-prod
 install_metallb shop-prod
-apply_metallb_pool shop-prod "$(lb_cidr 1)"
+pool_cidr=$(lb_cidr 1)
+apply_lb_pool shop-prod "${pool_cidr}"
 create_cluster shop-stage
 install_metallb shop-stage
-apply_metallb_pool shop-stage "$(lb_cidr 2)"
+pool_cidr=$(lb_cidr 2)
+apply_lb_pool shop-stage "${pool_cidr}"
 create_cluster ops-tools
 install_metallb ops-tools
-apply_metallb_pool ops-tools "$(lb_cidr 3)"
+pool_cidr=$(lb_cidr 3)
+apply_lb_pool ops-tools "${pool_cidr}"

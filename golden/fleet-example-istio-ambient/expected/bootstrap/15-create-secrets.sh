@@ -59,12 +59,28 @@ put_secret() {
   log "${cluster}: Secret ${ns}/${secret} up to date ($# key(s))"
 }
 
+# htpasswd_line CLUSTER NAMESPACE SECRET KEY USER PASSWORD: USER's line for an
+# htpasswd file (apr1). The line already in KEY of the Secret is kept when it
+# still matches PASSWORD, so a re-run does not change the Secret (apr1 salts
+# are random).
+htpasswd_line() {
+  local user=$5 password=$6 file line salt
+  file=$(secret_key "$1" "$2" "$3" "$4")
+  line=$(grep -m1 "^${user}:" <<<"${file}" || true)
+  salt=$(printf '%s' "${line#*:}" | cut -d'$' -f3)
+  if [[ -n ${salt} && ${line#*:} == "$(printf '%s' "${password}" | openssl passwd -apr1 -salt "${salt}" -stdin)" ]]; then
+    printf '%s' "${line}"
+    return 0
+  fi
+  printf '%s:%s' "${user}" "$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)"
+}
+
 # ensure_fleet_ca: the fleet's CA key pair, the Secret lgtm-ca in namespace
 # cert-manager of the central cluster (cert-manager's ClusterIssuer lgtm-ca
 # signs with it). Generated once; an existing one is kept.
 ensure_fleet_ca() {
   local dir
-  if [[ -n $(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt) ]]; then
+  if has_key "${CENTRAL}" cert-manager lgtm-ca tls.crt; then
     log "fleet CA exists in ${CENTRAL}; keeping it"
     return 0
   fi
@@ -82,16 +98,16 @@ ensure_fleet_ca() {
 # re-runs sign with the same one. Its key never leaves that Secret.
 ensure_istio_root() {
   local dir
-  if [[ -n $(secret_key "${CENTRAL}" istio-system istio-root-ca root-cert.pem) ]]; then
+  if has_key "${CENTRAL}" istio-system istio-root-ca root-cert.pem; then
     log "Istio root CA exists in ${CENTRAL}; keeping it"
     return 0
   fi
   dir=$(mktemp -d)
   chmod 700 "${dir}"
-  openssl req -x509 -newkey rsa:4096 -nodes -days 3650 -sha256 -subj "/O=Istio/CN=lgtm-poc Istio root CA" \
-    -addext "basicConstraints=critical,CA:TRUE" \
+  quietly "Istio root CA" openssl req -x509 -newkey rsa:4096 -nodes -days 3650 -sha256 \
+    -subj "/O=Istio/CN=lgtm-poc Istio root CA" -addext "basicConstraints=critical,CA:TRUE" \
     -addext "keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign" \
-    -keyout "${dir}/root-key.pem" -out "${dir}/root-cert.pem" 2>/dev/null
+    -keyout "${dir}/root-key.pem" -out "${dir}/root-cert.pem"
   put_secret "${CENTRAL}" istio-system istio-root-ca \
     "root-cert.pem=$(cat "${dir}/root-cert.pem")" "root-key.pem=$(cat "${dir}/root-key.pem")"
   rm -rf "${dir}"
@@ -104,7 +120,7 @@ ensure_istio_root() {
 # restart istiod) to rotate.
 istio_cacerts() {
   local cluster=$1 dir
-  if [[ -n $(secret_key "${cluster}" istio-system cacerts ca-cert.pem) ]]; then
+  if has_key "${cluster}" istio-system cacerts ca-cert.pem; then
     log "${cluster}: Istio cacerts exists; keeping it"
     return 0
   fi
@@ -112,13 +128,14 @@ istio_cacerts() {
   chmod 700 "${dir}"
   secret_key "${CENTRAL}" istio-system istio-root-ca root-cert.pem >"${dir}/root-cert.pem"
   secret_key "${CENTRAL}" istio-system istio-root-ca root-key.pem >"${dir}/root-key.pem"
-  openssl req -new -newkey rsa:4096 -nodes -sha256 -subj "/O=Istio/CN=Intermediate CA/L=${cluster}" \
-    -keyout "${dir}/ca-key.pem" -out "${dir}/ca.csr" 2>/dev/null
+  [[ -s ${dir}/root-key.pem ]] || die "the Istio root CA (Secret istio-system/istio-root-ca) is missing on ${CENTRAL}"
+  quietly "Istio key for ${cluster}" openssl req -new -newkey rsa:4096 -nodes -sha256 \
+    -subj "/O=Istio/CN=Intermediate CA/L=${cluster}" -keyout "${dir}/ca-key.pem" -out "${dir}/ca.csr"
   printf '%s\n' "basicConstraints=critical,CA:TRUE,pathlen:0" \
     "keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign" \
     "subjectAltName=DNS:istiod.istio-system.svc" >"${dir}/ext.cnf"
-  openssl x509 -req -in "${dir}/ca.csr" -CA "${dir}/root-cert.pem" -CAkey "${dir}/root-key.pem" -CAcreateserial \
-    -days 1825 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/ca-cert.pem" 2>/dev/null
+  quietly "Istio intermediate CA for ${cluster}" openssl x509 -req -in "${dir}/ca.csr" -CA "${dir}/root-cert.pem" \
+    -CAkey "${dir}/root-key.pem" -CAcreateserial -days 1825 -sha256 -extfile "${dir}/ext.cnf" -out "${dir}/ca-cert.pem"
   cat "${dir}/ca-cert.pem" "${dir}/root-cert.pem" >"${dir}/cert-chain.pem"
   put_secret "${cluster}" istio-system cacerts "ca-cert.pem=$(cat "${dir}/ca-cert.pem")" \
     "ca-key.pem=$(cat "${dir}/ca-key.pem")" "root-cert.pem=$(cat "${dir}/root-cert.pem")" \

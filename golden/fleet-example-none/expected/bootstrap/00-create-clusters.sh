@@ -21,12 +21,20 @@ create_cluster() {
   fi
 }
 
+# announce_from_control_plane CLUSTER: a cluster without workers announces
+# its load-balancer addresses from its control plane, which kind (kubeadm)
+# labels node.kubernetes.io/exclude-from-external-load-balancers.
+announce_from_control_plane() {
+  kc "$1" label nodes --all node.kubernetes.io/exclude-from-external-load-balancers- >/dev/null
+}
+
 # lb_cidr INDEX: the INDEX-th /29 counted down from the top of the docker
 # "kind" network (a /16 gives a.b.255.248/29, a.b.255.240/29, ...; a /24 gives
 # a.b.c.248/29, ...): addresses known only at run time, never written to Git.
 lb_cidr() {
-  local index=$1 subnet prefix a b c offset
-  subnet=$(docker network inspect kind -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}' | grep -v ':' | head -n 1)
+  local index=$1 subnets subnet prefix a b c offset
+  subnets=$(docker network inspect kind -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}')
+  subnet=$(grep -m1 -v ':' <<<"${subnets}" || true)
   [[ -n ${subnet} ]] || die "no IPv4 subnet on docker network 'kind'"
   prefix=${subnet#*/}
   IFS=. read -r a b c _ <<<"${subnet%/*}"
@@ -71,55 +79,35 @@ install_cilium() {
   kc "${name}" -n kube-system rollout status deployment/coredns --timeout=300s
 }
 
-# apply_lb_pool CLUSTER CIDR: Cilium LB IPAM pool and L2 announcements.
+
+
+# apply_lb_pool CLUSTER CIDR: the cluster's load-balancer manifest,
+# bootstrap/manifests/CLUSTER-lb-pool.yaml.in, with its address range filled in.
 apply_lb_pool() {
   local name=$1 cidr=$2
+  [[ -n ${cidr} ]] || die "${name}: no load-balancer CIDR"
   log "${name}: load-balancer pool ${cidr}"
-  kc "${name}" wait --for condition=Established --timeout=120s \
-    crd/ciliumloadbalancerippools.cilium.io crd/ciliuml2announcementpolicies.cilium.io >/dev/null
-  kc "${name}" apply -f - >/dev/null <<YAML
-apiVersion: cilium.io/v2
-kind: CiliumLoadBalancerIPPool
-metadata:
-  name: ${name}-pool
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen
-spec:
-  blocks:
-    - cidr: ${cidr}
----
-apiVersion: cilium.io/v2alpha1
-kind: CiliumL2AnnouncementPolicy
-metadata:
-  name: ${name}-policy
-  labels:
-    app.kubernetes.io/managed-by: lgtmgen
-spec:
-  nodeSelector:
-    matchExpressions:
-      - key: node-role.kubernetes.io/control-plane
-        operator: DoesNotExist
-  interfaces:
-    - ^eth[0-9]+
-  externalIPs: true
-  loadBalancerIPs: true
-YAML
+  kc "${name}" wait --for condition=Established --timeout=120s crd/ciliumloadbalancerippools.cilium.io crd/ciliuml2announcementpolicies.cilium.io >/dev/null
+  sed "s|\${LB_CIDR}|${cidr}|g" "${BOOTSTRAP_DIR}/manifests/${name}-lb-pool.yaml.in" | kc "${name}" apply -f - >/dev/null
 }
-
 
 create_cluster lgtm-central
 install_gateway_api lgtm-central
 install_cilium lgtm-central
-apply_lb_pool lgtm-central "$(lb_cidr 0)"
+pool_cidr=$(lb_cidr 0)
+apply_lb_pool lgtm-central "${pool_cidr}"
 create_cluster lgtm-remote
 install_gateway_api lgtm-remote
 install_cilium lgtm-remote
-apply_lb_pool lgtm-remote "$(lb_cidr 1)"
+pool_cidr=$(lb_cidr 1)
+apply_lb_pool lgtm-remote "${pool_cidr}"
 create_cluster lgtm-remote-alloy
 install_gateway_api lgtm-remote-alloy
 install_cilium lgtm-remote-alloy
-apply_lb_pool lgtm-remote-alloy "$(lb_cidr 2)"
+pool_cidr=$(lb_cidr 2)
+apply_lb_pool lgtm-remote-alloy "${pool_cidr}"
 create_cluster lgtm-remote-otel
 install_gateway_api lgtm-remote-otel
 install_cilium lgtm-remote-otel
-apply_lb_pool lgtm-remote-otel "$(lb_cidr 3)"
+pool_cidr=$(lb_cidr 3)
+apply_lb_pool lgtm-remote-otel "${pool_cidr}"

@@ -59,12 +59,28 @@ put_secret() {
   log "${cluster}: Secret ${ns}/${secret} up to date ($# key(s))"
 }
 
+# htpasswd_line CLUSTER NAMESPACE SECRET KEY USER PASSWORD: USER's line for an
+# htpasswd file (apr1). The line already in KEY of the Secret is kept when it
+# still matches PASSWORD, so a re-run does not change the Secret (apr1 salts
+# are random).
+htpasswd_line() {
+  local user=$5 password=$6 file line salt
+  file=$(secret_key "$1" "$2" "$3" "$4")
+  line=$(grep -m1 "^${user}:" <<<"${file}" || true)
+  salt=$(printf '%s' "${line#*:}" | cut -d'$' -f3)
+  if [[ -n ${salt} && ${line#*:} == "$(printf '%s' "${password}" | openssl passwd -apr1 -salt "${salt}" -stdin)" ]]; then
+    printf '%s' "${line}"
+    return 0
+  fi
+  printf '%s:%s' "${user}" "$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)"
+}
+
 # ensure_fleet_ca: the fleet's CA key pair, the Secret lgtm-ca in namespace
 # cert-manager of the central cluster (cert-manager's ClusterIssuer lgtm-ca
 # signs with it). Generated once; an existing one is kept.
 ensure_fleet_ca() {
   local dir
-  if [[ -n $(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt) ]]; then
+  if has_key "${CENTRAL}" cert-manager lgtm-ca tls.crt; then
     log "fleet CA exists in ${CENTRAL}; keeping it"
     return 0
   fi
@@ -81,6 +97,7 @@ ensure_fleet_ca() {
 # HTPASSWD of its backend set, and the Secret lgtm-ingest-client (username,
 # password, the fleet CA) in each NAMESPACE of CLUSTER, where its agents read it.
 ingest_users=()
+fleet_ca_cert=""
 declare -A ingest_htpasswd=([htpasswd]='')
 ingest_client() {
   local cluster=$1 tenant=$2 key=$3 file=$4 password hash ns
@@ -88,11 +105,13 @@ ingest_client() {
   password=$(secret_key "${CENTRAL}" lgtm-ingest lgtm-ingest-users "${key}")
   [[ -n ${password} ]] || password=$(openssl rand -hex 24)
   ingest_users+=("${key}=${password}")
-  hash=$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)
-  ingest_htpasswd[${file}]+="${tenant}:${hash}"$'\n'
+  hash=$(htpasswd_line "${CENTRAL}" lgtm-ingest lgtm-ingest-htpasswd "${file}" "${tenant}" "${password}")
+  ingest_htpasswd[${file}]+="${hash}"$'\n'
+  [[ -n ${fleet_ca_cert} ]] || fleet_ca_cert=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)
+  [[ -n ${fleet_ca_cert} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
   for ns in "$@"; do
     put_secret "${cluster}" "${ns}" lgtm-ingest-client \
-      "username=${tenant}" "password=${password}" "ca.crt=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)"
+      "username=${tenant}" "password=${password}" "ca.crt=${fleet_ca_cert}"
   done
 }
 

@@ -59,12 +59,28 @@ put_secret() {
   log "${cluster}: Secret ${ns}/${secret} up to date ($# key(s))"
 }
 
+# htpasswd_line CLUSTER NAMESPACE SECRET KEY USER PASSWORD: USER's line for an
+# htpasswd file (apr1). The line already in KEY of the Secret is kept when it
+# still matches PASSWORD, so a re-run does not change the Secret (apr1 salts
+# are random).
+htpasswd_line() {
+  local user=$5 password=$6 file line salt
+  file=$(secret_key "$1" "$2" "$3" "$4")
+  line=$(grep -m1 "^${user}:" <<<"${file}" || true)
+  salt=$(printf '%s' "${line#*:}" | cut -d'$' -f3)
+  if [[ -n ${salt} && ${line#*:} == "$(printf '%s' "${password}" | openssl passwd -apr1 -salt "${salt}" -stdin)" ]]; then
+    printf '%s' "${line}"
+    return 0
+  fi
+  printf '%s:%s' "${user}" "$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)"
+}
+
 # ensure_fleet_ca: the fleet's CA key pair, the Secret lgtm-ca in namespace
 # cert-manager of the central cluster (cert-manager's ClusterIssuer lgtm-ca
 # signs with it). Generated once; an existing one is kept.
 ensure_fleet_ca() {
   local dir
-  if [[ -n $(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt) ]]; then
+  if has_key "${CENTRAL}" cert-manager lgtm-ca tls.crt; then
     log "fleet CA exists in ${CENTRAL}; keeping it"
     return 0
   fi

@@ -59,6 +59,22 @@ put_secret() {
   log "${cluster}: Secret ${ns}/${secret} up to date ($# key(s))"
 }
 
+# htpasswd_line CLUSTER NAMESPACE SECRET KEY USER PASSWORD: USER's line for an
+# htpasswd file (apr1). The line already in KEY of the Secret is kept when it
+# still matches PASSWORD, so a re-run does not change the Secret (apr1 salts
+# are random).
+htpasswd_line() {
+  local user=$5 password=$6 file line salt
+  file=$(secret_key "$1" "$2" "$3" "$4")
+  line=$(grep -m1 "^${user}:" <<<"${file}" || true)
+  salt=$(printf '%s' "${line#*:}" | cut -d'$' -f3)
+  if [[ -n ${salt} && ${line#*:} == "$(printf '%s' "${password}" | openssl passwd -apr1 -salt "${salt}" -stdin)" ]]; then
+    printf '%s' "${line}"
+    return 0
+  fi
+  printf '%s:%s' "${user}" "$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)"
+}
+
 
 # ensure_linkerd_anchor: the fleet's Linkerd trust anchor (ECDSA P-256, ten
 # years), kept as the Secret linkerd-trust-anchor in namespace linkerd of the
@@ -66,7 +82,7 @@ put_secret() {
 # that Secret; only its certificate goes to the other clusters.
 ensure_linkerd_anchor() {
   local dir
-  if [[ -n $(secret_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.crt) ]]; then
+  if has_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.crt; then
     log "Linkerd trust anchor exists in ${CENTRAL}; keeping it"
     return 0
   fi
@@ -88,10 +104,11 @@ linkerd_identity() {
   dir=$(mktemp -d)
   chmod 700 "${dir}"
   secret_key "${CENTRAL}" linkerd linkerd-trust-anchor tls.crt >"${dir}/ca.crt"
+  [[ -s ${dir}/ca.crt ]] || die "the Linkerd trust anchor (Secret linkerd/linkerd-trust-anchor) is missing on ${CENTRAL}"
   ensure_namespace "${cluster}" linkerd
   kc "${cluster}" -n linkerd create configmap linkerd-identity-trust-roots --from-file=ca-bundle.crt="${dir}/ca.crt" \
     --dry-run=client -o yaml | kc "${cluster}" apply -f - >/dev/null
-  if [[ -n $(secret_key "${cluster}" linkerd linkerd-identity-issuer tls.crt) ]]; then
+  if has_key "${cluster}" linkerd linkerd-identity-issuer tls.crt; then
     log "${cluster}: Linkerd issuer exists; keeping it"
     rm -rf "${dir}"
     return 0

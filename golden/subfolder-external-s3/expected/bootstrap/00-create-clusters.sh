@@ -22,4 +22,5 @@ create_cluster() {
 }
 
 
+
 create_cluster obs-central

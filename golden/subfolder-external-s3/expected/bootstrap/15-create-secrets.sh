@@ -59,6 +59,22 @@ put_secret() {
   log "${cluster}: Secret ${ns}/${secret} up to date ($# key(s))"
 }
 
+# htpasswd_line CLUSTER NAMESPACE SECRET KEY USER PASSWORD: USER's line for an
+# htpasswd file (apr1). The line already in KEY of the Secret is kept when it
+# still matches PASSWORD, so a re-run does not change the Secret (apr1 salts
+# are random).
+htpasswd_line() {
+  local user=$5 password=$6 file line salt
+  file=$(secret_key "$1" "$2" "$3" "$4")
+  line=$(grep -m1 "^${user}:" <<<"${file}" || true)
+  salt=$(printf '%s' "${line#*:}" | cut -d'$' -f3)
+  if [[ -n ${salt} && ${line#*:} == "$(printf '%s' "${password}" | openssl passwd -apr1 -salt "${salt}" -stdin)" ]]; then
+    printf '%s' "${line}"
+    return 0
+  fi
+  printf '%s:%s' "${user}" "$(printf '%s' "${password}" | openssl passwd -apr1 -stdin)"
+}
+
 
 
 

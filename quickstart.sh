@@ -8,7 +8,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 packages=(cmake g++ make pkg-config libyaml-cpp-dev nlohmann-json3-dev libgit2-dev libcli11-dev
-          libfmt-dev catch2 libvalijson-dev)
+          libfmt-dev catch2 libvalijson-dev
+          # for the tests: the bootstrap simulator (tests/bootstrap_sim) runs
+          # the generated scripts with real bash and openssl
+          python3 python3-yaml openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "${p}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${p}")

@@ -1,0 +1,381 @@
+"""What the simulated clusters do by themselves: kind's nodes, the CNI, the
+controllers that fill in what the bootstrap waits for (ServiceAccount
+tokens, load-balancer addresses), Helm's ownership rules and the objects of
+the charts the bootstrap installs, and Argo CD syncing the root
+Application. Each rule is the smallest faithful model of the real
+behaviour the scripts depend on; the stand-ins call these after every
+change.
+"""
+import binascii
+import json
+import os
+
+import state
+
+KIND_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "local-path-storage"]
+EXCLUDE_LB = "node.kubernetes.io/exclude-from-external-load-balancers"
+CONTROL_PLANE = "node-role.kubernetes.io/control-plane"
+
+# Custom resource kinds the scripts apply, with the CRD that must exist first.
+CRD_OF_KIND = {
+    "Application": "applications.argoproj.io",
+    "ApplicationSet": "applicationsets.argoproj.io",
+    "AppProject": "appprojects.argoproj.io",
+    "CiliumLoadBalancerIPPool": "ciliumloadbalancerippools.cilium.io",
+    "CiliumL2AnnouncementPolicy": "ciliuml2announcementpolicies.cilium.io",
+    "IPAddressPool": "ipaddresspools.metallb.io",
+    "L2Advertisement": "l2advertisements.metallb.io",
+    "Link": "links.multicluster.linkerd.io",
+}
+BUILTIN_KINDS = {"Namespace", "Secret", "ConfigMap", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
+                 "RoleBinding", "Service", "Deployment", "DaemonSet", "StatefulSet", "CustomResourceDefinition",
+                 "Node"}
+
+GATEWAY_API_CRDS = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "grpcroutes"]
+
+
+def b64(data):
+    return binascii.b2a_base64(data, newline=False).decode()
+
+
+def unb64(text):
+    return binascii.a2b_base64(text)
+
+
+def sha256_hex(text):
+    import hashlib  # imported where used: every stand-in call pays for its imports
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run(*args, **kwargs):
+    import subprocess
+    return subprocess.run(*args, **kwargs)
+
+
+class Refused(Exception):
+    """A call the real tool would refuse: its message, and exit status 1."""
+
+
+def cluster_of_context(context):
+    if not context:
+        raise Refused("error: no --context given (the bootstrap must never use the current context)")
+    name = context[len("kind-"):] if context.startswith("kind-") else None
+    if not name or state.kind_cluster(name) is None:
+        raise Refused(f'error: context "{context}" does not exist')
+    return name
+
+
+def crd(name, tool):
+    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": name},
+            "status": {"conditions": [{"type": "Established", "status": "True"}]}}
+
+
+def nodes_ready(cluster):
+    return state.kind_cluster(cluster)["cniReady"]
+
+
+def set_cni_ready(cluster):
+    kc = state.kind_cluster(cluster)
+    if not kc["cniReady"]:
+        kc["cniReady"] = True
+        state.put_kind_cluster(cluster, kc)
+        state.log_event("cluster", "cni-ready", cluster)
+        for node in state.list_objects(cluster, "Node"):
+            node["status"]["conditions"] = [{"type": "Ready", "status": "True"}]
+            state.put(cluster, node, "kubelet")
+
+
+# --- kind ------------------------------------------------------------------
+
+def create_kind_cluster(name, config):
+    if config.get("kind") != "Cluster" or config.get("apiVersion") != "kind.x-k8s.io/v1alpha4":
+        raise Refused("ERROR: failed to create cluster: not a kind.x-k8s.io/v1alpha4 Cluster config")
+    if config.get("name", name) != name:
+        raise Refused(f"ERROR: the config names cluster {config.get('name')}, not {name}")
+    nodes = config.get("nodes") or [{"role": "control-plane"}]
+    for n in nodes:
+        if "@sha256:" not in n.get("image", ""):
+            raise Refused(f"stand-in kind: node image {n.get('image')!r} is not pinned by digest")
+    networking = config.get("networking", {})
+    if state.docker_network() is None:
+        subnet = os.environ.get("SIM_DOCKER_SUBNET", "172.18.0.0/16")
+        state.put_docker_network({"name": "kind", "subnets": [subnet, "fc00:f853:ccd:e793::/64"]})
+    cni = not networking.get("disableDefaultCNI", False)
+    state.put_kind_cluster(name, {"config": config, "cniReady": cni})
+    state.log_event("kind", "create-cluster", name)
+    ca_dir = os.path.join(state.root(), "kind", name + "-ca")
+    os.makedirs(ca_dir, exist_ok=True)
+    run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-days", "365", "-subj", "/CN=kubernetes", "-keyout", os.path.join(ca_dir, "ca.key"), "-out",
+                    os.path.join(ca_dir, "ca.crt")], check=True, capture_output=True)
+    for ns in KIND_NAMESPACES:
+        state.put(name, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}, "kind")
+    workers = 0
+    for i, n in enumerate(nodes):
+        if n["role"] == "control-plane":
+            node = f"{name}-control-plane" if i == 0 else f"{name}-control-plane{i + 1}"
+            labels = {CONTROL_PLANE: "", EXCLUDE_LB: "", "kubernetes.io/hostname": node}
+        else:
+            workers += 1
+            node = f"{name}-worker" if workers == 1 else f"{name}-worker{workers}"
+            labels = {"kubernetes.io/hostname": node}
+        state.put(name, {"apiVersion": "v1", "kind": "Node", "metadata": {"name": node, "labels": labels},
+                         "status": {"conditions": [{"type": "Ready", "status": "True" if cni else "False"}]}}, "kind")
+    state.put(name, workload("Deployment", "kube-system", "coredns", {}), "kind")
+
+
+def cluster_ca(cluster):
+    with open(os.path.join(state.root(), "kind", cluster + "-ca", "ca.crt"), "rb") as f:
+        return f.read()
+
+
+# --- controllers -------------------------------------------------------------
+
+def workload(kind, ns, name, owner_marks):
+    md = {"name": name, "namespace": ns}
+    md.update(owner_marks)
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": md}
+
+
+def fill_service_account_token(cluster, obj):
+    """The token controller: a Secret of type service-account-token gets a
+    token (stable per cluster and account, like a long-lived token) and the
+    cluster's CA."""
+    if obj.get("type") != "kubernetes.io/service-account-token":
+        return obj
+    account = obj["metadata"].get("annotations", {}).get("kubernetes.io/service-account.name")
+    ns = obj["metadata"].get("namespace", "")
+    if not account or state.get(cluster, "ServiceAccount", ns, account) is None:
+        return obj  # the real controller waits for the account
+    token = sha256_hex(f"{cluster}/{ns}/{account}")
+    obj = dict(obj)
+    obj["data"] = {"token": b64(token.encode()),
+                   "ca.crt": b64(cluster_ca(cluster)),
+                   "namespace": b64(ns.encode())}
+    return obj
+
+
+def announcing_nodes(cluster):
+    """Nodes that announce load-balancer addresses: for Cilium, those the
+    L2 announcement policy selects; for MetalLB, those not labelled excluded
+    from external load balancers."""
+    nodes = state.list_objects(cluster, "Node")
+    out = []
+    for policy in state.list_objects(cluster, "CiliumL2AnnouncementPolicy"):
+        sel = policy["spec"].get("nodeSelector") or {}
+        for node in nodes:
+            labels = node["metadata"].get("labels", {})
+            ok = all(labels.get(k) == v for k, v in (sel.get("matchLabels") or {}).items())
+            for e in sel.get("matchExpressions") or []:
+                if e["operator"] == "DoesNotExist":
+                    ok = ok and e["key"] not in labels
+                elif e["operator"] == "Exists":
+                    ok = ok and e["key"] in labels
+                else:
+                    raise Refused(f"stand-in: nodeSelector operator {e['operator']} not modelled")
+            if ok:
+                out.append(node["metadata"]["name"])
+    if state.list_objects(cluster, "L2Advertisement"):
+        out += [n["metadata"]["name"] for n in nodes if EXCLUDE_LB not in n["metadata"].get("labels", {})]
+    return sorted(set(out))
+
+
+def lb_address(cluster):
+    """The first address of the cluster's pool, when some node announces it."""
+    pools = [b["cidr"] for p in state.list_objects(cluster, "CiliumLoadBalancerIPPool") for b in p["spec"]["blocks"]]
+    pools += [a for p in state.list_objects(cluster, "IPAddressPool") for a in p["spec"]["addresses"]]
+    if not pools or not announcing_nodes(cluster):
+        return None
+    import ipaddress
+    net = ipaddress.ip_network(pools[0], strict=False)
+    return str(next(net.hosts()))
+
+
+def refresh_load_balancers(cluster):
+    """Gives every LoadBalancer Service its address, once one can be announced."""
+    address = lb_address(cluster)
+    for svc in state.list_objects(cluster, "Service"):
+        if svc.get("spec", {}).get("type") != "LoadBalancer":
+            continue
+        ingress = [{"ip": address}] if address else []
+        if svc.get("status", {}).get("loadBalancer", {}).get("ingress", []) != ingress:
+            svc["status"] = {"loadBalancer": {"ingress": ingress}}
+            state.put(cluster, svc, "lb-controller")
+
+
+# --- Helm ----------------------------------------------------------------
+
+def helm_marks(release, ns):
+    return {"labels": {"app.kubernetes.io/managed-by": "Helm"},
+            "annotations": {"meta.helm.sh/release-name": release, "meta.helm.sh/release-namespace": ns}}
+
+
+def check_ownership(cluster, obj, release, ns):
+    """Helm's rule: an object that exists may join a release only when it
+    carries that release's ownership marks."""
+    md = obj["metadata"]
+    old = state.get(cluster, obj["kind"], md.get("namespace", ""), md["name"])
+    if old is None:
+        return
+    labels = old["metadata"].get("labels", {})
+    ann = old["metadata"].get("annotations", {})
+    errors = []
+    if labels.get("app.kubernetes.io/managed-by") != "Helm":
+        errors.append('label validation error: missing key "app.kubernetes.io/managed-by": must be set to "Helm"')
+    if ann.get("meta.helm.sh/release-name") != release:
+        errors.append(f'annotation validation error: key "meta.helm.sh/release-name" must equal "{release}"')
+    if ann.get("meta.helm.sh/release-namespace") != ns:
+        errors.append(f'annotation validation error: key "meta.helm.sh/release-namespace" must equal "{ns}"')
+    if errors:
+        where = f' in namespace "{md["namespace"]}"' if md.get("namespace") else ""
+        raise Refused(f'Error: Unable to continue with install: {obj["kind"]} "{md["name"]}"{where} exists and cannot '
+                      f'be imported into the current release: invalid ownership metadata; {"; ".join(errors)}')
+
+
+def new_ca_pem(common_name):
+    out = run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                          "-nodes", "-days", "1095", "-subj", f"/CN={common_name}", "-keyout", "/dev/stdout",
+                          "-out", "/dev/stdout"], check=True, capture_output=True, text=True).stdout
+    key = out[:out.index("-----BEGIN CERTIFICATE-----")]
+    cert = out[len(key):]
+    return cert.encode(), key.encode()
+
+
+def chart_objects(cluster, chart, release, ns, values):
+    """The objects of a chart release that the bootstrap relies on (waits
+    for, reads, or must not collide with), and those its workloads make
+    once started. values: the merged values."""
+    marks = helm_marks(release, ns)
+    objs, started = [], []
+
+    def add(obj):
+        obj["metadata"].setdefault("labels", {}).update(marks["labels"])
+        obj["metadata"].setdefault("annotations", {}).update(marks["annotations"])
+        objs.append(obj)
+
+    if chart == "cilium":
+        for name in ["ciliumloadbalancerippools", "ciliuml2announcementpolicies", "ciliumnetworkpolicies",
+                     "ciliumendpoints"]:
+            add(crd(f"{name}.cilium.io", "helm"))
+        add(workload("DaemonSet", ns, "cilium", {}))
+        add(workload("Deployment", ns, "cilium-operator", {}))
+        # templates/cilium-ca-secret.yaml with the default TLS method "helm":
+        # the chart's lookup reuses an existing cilium-ca, else genCA.
+        existing = state.get(cluster, "Secret", ns, "cilium-ca")
+        if existing and existing.get("data", {}).get("ca.crt") and existing["data"].get("ca.key"):
+            data = existing["data"]
+        else:
+            cert, key = new_ca_pem("Cilium CA")
+            data = {"ca.crt": b64(cert), "ca.key": b64(key)}
+        add({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "cilium-ca", "namespace": ns},
+             "data": data})
+    elif chart == "argo-cd":
+        for name in ["applications", "applicationsets", "appprojects"]:
+            add(crd(f"{name}.argoproj.io", "helm"))
+        for name in ["argocd-server", "argocd-repo-server", "argocd-applicationset-controller"]:
+            add(workload("Deployment", ns, name, {}))
+        add(workload("StatefulSet", ns, "argocd-application-controller", {}))
+        # argocd-server makes its initial admin Secret at start, once.
+        if state.get(cluster, "Secret", ns, "argocd-initial-admin-secret") is None:
+            password = sha256_hex(f"{cluster}/argocd")[:16]
+            started.append({"apiVersion": "v1", "kind": "Secret",
+                            "metadata": {"name": "argocd-initial-admin-secret", "namespace": ns},
+                            "data": {"password": b64(password.encode())}})
+    elif chart == "metallb":
+        for name in ["ipaddresspools", "l2advertisements", "bgppeers"]:
+            add(crd(f"{name}.metallb.io", "helm"))
+        add(workload("Deployment", ns, "metallb-controller", {}))
+        add(workload("DaemonSet", ns, "metallb-speaker", {}))
+    else:
+        raise Refused(f"stand-in helm: chart {chart} is not modelled; add what it creates to fleet.py")
+    return objs, started
+
+
+# --- Argo CD ---------------------------------------------------------------
+
+def repo_clusters():
+    repo = os.environ["SIM_REPO"]
+    out = []
+    for name in sorted(os.listdir(os.path.join(repo, "clusters"))):
+        path = os.path.join(repo, "clusters", name, "cluster.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                out.append(json.load(f))
+    return out
+
+
+def sync_root(cluster, app):
+    """Argo CD syncing the root Application: the source must be this
+    repository, every destination cluster registered with a token that
+    works. Then the mesh objects that step 50 waits for appear, as the
+    generated Applications would create them."""
+    problems = []
+    src = app["spec"].get("source", {})
+    if src.get("repoURL") != os.environ["SIM_REPO_URL"]:
+        problems.append(f"repoURL {src.get('repoURL')} is not the fleet's repository {os.environ['SIM_REPO_URL']}")
+    # The rendered folder sits at gitops.path inside the Git repository.
+    prefix = os.environ.get("SIM_GITOPS_PATH", ".").strip("/")
+    path = src.get("path", "-")
+    if prefix not in ("", "."):
+        path = path[len(prefix) + 1:] if path.startswith(prefix + "/") else "-"
+    if not os.path.isdir(os.path.join(os.environ["SIM_REPO"], path)):
+        problems.append(f"path {src.get('path')} does not exist in the repository (gitops.path {prefix})")
+    for c in repo_clusters():
+        if c["server"] == "https://kubernetes.default.svc":
+            if c["name"] != cluster:
+                problems.append(f"cluster {c['name']} claims the in-cluster API, but Argo CD runs on {cluster}")
+            continue
+        secret = state.get(cluster, "Secret", "argocd", f"cluster-{c['name']}")
+        if secret is None:
+            problems.append(f"cluster {c['name']} is not registered (no Secret argocd/cluster-{c['name']})")
+            continue
+        if secret["metadata"].get("labels", {}).get("argocd.argoproj.io/secret-type") != "cluster":
+            problems.append(f"Secret cluster-{c['name']} lacks label argocd.argoproj.io/secret-type=cluster")
+        data = {k: unb64(v).decode() for k, v in secret.get("data", {}).items()}
+        if data.get("server") != c["server"]:
+            problems.append(f"cluster {c['name']}: registered server {data.get('server')} != {c['server']}")
+        expected_host = f"https://{c['name']}-control-plane:6443"
+        if c["server"] != expected_host or state.kind_cluster(c["name"]) is None:
+            problems.append(f"cluster {c['name']}: Argo CD cannot reach {c['server']}")
+        config = json.loads(data.get("config", "{}"))
+        token = sha256_hex(f"{c['name']}/kube-system/argocd-manager")
+        if config.get("bearerToken") != token:
+            problems.append(f"cluster {c['name']}: the bearer token is not argocd-manager's")
+        ca = unb64(config.get("tlsClientConfig", {}).get("caData", ""))
+        if ca != cluster_ca(c["name"]):
+            problems.append(f"cluster {c['name']}: caData is not the cluster's CA")
+    app = dict(app)
+    if problems:
+        app["status"] = {"sync": {"status": "OutOfSync"},
+                         "conditions": [{"type": "SyncError", "message": p} for p in problems]}
+        state.put(cluster, app, "argocd")
+        return
+    app["status"] = {"sync": {"status": "Synced"}, "health": {"status": "Healthy"}}
+    state.put(cluster, app, "argocd")
+    state.log_event("argocd", "sync", cluster, "Application", "argocd", "root")
+    for c in repo_clusters():
+        deploy_mesh(c)
+
+
+def deploy_mesh(c):
+    """What the mesh Applications create that the bootstrap's step 50 uses."""
+    name, mesh = c["name"], c.get("mesh", "none")
+    marks = {"labels": {"app.kubernetes.io/instance": "argocd"}}
+    if mesh == "linkerd":
+        state.put(name, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "linkerd-multicluster"}},
+                  "argocd")
+        if c["role"] == "central":
+            svc = {"apiVersion": "v1", "kind": "Service",
+                   "metadata": {"name": "linkerd-gateway", "namespace": "linkerd-multicluster", **marks},
+                   "spec": {"type": "LoadBalancer"}}
+            if state.get(name, "Service", "linkerd-multicluster", "linkerd-gateway") is None:
+                state.put(name, svc, "argocd")
+            refresh_load_balancers(name)
+        else:
+            state.put(name, crd("links.multicluster.linkerd.io", "argocd"), "argocd")
+    elif mesh == "istio":
+        state.put(name, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "istio-system"}}, "argocd")
+        if c["role"] == "central":
+            state.put(name, {"apiVersion": "v1", "kind": "ServiceAccount",
+                             "metadata": {"name": "istio-reader-service-account", "namespace": "istio-system"}},
+                      "argocd")

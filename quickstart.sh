@@ -27,4 +27,4 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
 ./build/lgtmgen render --preset minimal -o out/minimal
-echo "next: read out/minimal/README.md, or run the tests: ctest --test-dir build --output-on-failure" >&2
+echo "next: read out/minimal/README.md, or run the tests: ctest --test-dir build -j"$(nproc)" --output-on-failure" >&2

@@ -127,6 +127,7 @@ TEST_CASE("render --commit: first commit, no-op, a change, and hand edits", "[gi
       "D\targocd/applicationsets/alloy-gateway.yaml",
       "D\targocd/applicationsets/prometheus-crds.yaml",
       "D\targocd/projects/agents.yaml",
+      "D\tbootstrap/60-verify.sh",  // no agents, no data to verify
       "D\tclusters/lgtm-central/values/alloy.yaml",
       "D\tclusters/lgtm-central/values/alloy-gateway.yaml",
       "D\tclusters/lgtm-central/values/prometheus-operator-crds.yaml",
@@ -134,6 +135,7 @@ TEST_CASE("render --commit: first commit, no-op, a change, and hand edits", "[gi
       "D\tcomponents/agents/alloy-gateway/values.yaml",
       "D\tcomponents/agents/prometheus-operator-crds/values.yaml",
       "M\t.lgtmgen/manifest",
+      "M\tbootstrap/README.md",
       "M\tclusters/lgtm-central/README.md",
       "M\tclusters/lgtm-central/cluster.json",
       "M\tcomponents/backends/loki/values.yaml",  // retention, and no self-monitoring without agents

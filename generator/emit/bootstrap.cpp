@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -22,6 +23,7 @@ struct Step {
   std::string does;
   std::vector<std::string> tools;  // the CLIs it calls, besides bash and coreutils
   std::string rerun;               // what running it again does
+  bool in_all = true;              // all.sh runs it
 };
 
 // The version of a CLI the bootstrap needs, for bootstrap/README.md.
@@ -264,6 +266,28 @@ std::string IngestClientSteps(const model::Model& model) {
   return out;
 }
 
+// Where each signal's agents of a scenario run: metrics, logs, traces.
+std::array<std::string, 3> SignalNamespaces(const model::Cluster& c) {
+  if (c.agents == "alloy") return {"alloy", "alloy", "alloy"};
+  if (c.agents == "otel") return {"monitoring", kOtelNamespace, kOtelNamespace};
+  return {"monitoring", "logging", "tracing"};
+}
+
+// One check_cluster line of step 60 per cluster with agents: its tenant's
+// datasources, and its traces only where an application sends some.
+std::string VerifyChecks(const model::Model& model) {
+  std::string out;
+  for (const model::Cluster& c : model.clusters) {
+    if (!c.HasAgents()) continue;
+    const std::string slug = naming::TenantKey(c.tenant, endpoints::InstanceOf(model, c));
+    const auto [metrics, logs, traces] = SignalNamespaces(c);
+    out += fmt::format("check_cluster {} {} {} {} {} {} {} {}\n", c.name, ShellQuote(c.tenant),
+                       naming::DatasourceUid("mimir", slug), naming::DatasourceUid("loki", slug),
+                       c.apps.empty() ? "-" : naming::DatasourceUid("tempo", slug), metrics, logs, traces);
+  }
+  return out;
+}
+
 }  // namespace
 
 void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
@@ -434,11 +458,23 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                    {"remotes", fmt::format("{}", fmt::join(remotes, " "))}});
     }
   }
+  if (HasVerifyStep(model)) {
+    steps.push_back({"60-verify.sh",
+                     "once Argo CD has synced: checks that every cluster's metrics, logs and traces arrive in its "
+                     "tenant (run it after all.sh)",
+                     {"kubectl", "curl"}, "read-only", /*in_all=*/false});
+    PutTemplate(tree, diags, "bootstrap", "bootstrap/60-verify.sh", "bootstrap/60-verify.sh", model,
+                {{"central", model.Central().name},
+                 {"label", model.cluster_label},
+                 {"grafana_namespace", kGrafanaNamespace},
+                 {"admin_secret", model.grafana.admin_secret},
+                 {"checks", VerifyChecks(model)}});
+  }
   std::string table, calls, tools_table;
   std::vector<std::string> tools;  // in order of first use
   for (const Step& s : steps) {
     table += fmt::format("| `{}` | {} | {} | {} |\n", s.file, s.does, fmt::join(s.tools, ", "), s.rerun);
-    calls += fmt::format("\"${{here}}/{}\"\n", s.file);
+    if (s.in_all) calls += fmt::format("\"${{here}}/{}\"\n", s.file);
     for (const std::string& t : s.tools) {
       if (std::find(tools.begin(), tools.end(), t) == tools.end()) tools.push_back(t);
     }

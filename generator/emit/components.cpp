@@ -294,6 +294,11 @@ bool NeedsIngest(const model::Model& model) {
   return model.mesh.type == "none" && model.remotes_with_agents > 0;
 }
 
+bool HasVerifyStep(const model::Model& model) {
+  return std::any_of(model.clusters.begin(), model.clusters.end(),
+                     [](const model::Cluster& c) { return c.HasAgents(); });
+}
+
 bool NeedsFleetCa(const model::Model& model) { return SelfSignedTls(model) || NeedsIngest(model); }
 
 std::string IngestUserFile(const std::string& environment) { return InstanceName("htpasswd", environment); }

@@ -94,6 +94,10 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// True with mesh: none when a remote cluster runs agents: the central
 /// cluster then publishes its write paths through the ingest proxy.
 [[nodiscard]] bool NeedsIngest(const model::Model& model);
+
+/// Whether the bootstrap has step 60 (bootstrap/60-verify.sh): some cluster
+/// runs agents, so there is data to look for.
+[[nodiscard]] bool HasVerifyStep(const model::Model& model);
 /// True when the fleet CA signs something (Grafana's or the proxy's cert).
 [[nodiscard]] bool NeedsFleetCa(const model::Model& model);
 /// The ingest proxy's user file of a backend set ("htpasswd", "htpasswd-prod"):

@@ -226,6 +226,7 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"grafana_url", grafana_url},
                {"grafana_secret", model.grafana.admin_secret},
                {"argocd_context", naming::KubeContext(model.platform.provider, model.gitops.argocd_cluster)},
+               {"verify", render::Flag(HasVerifyStep(model))},
                {"repo_url", model.gitops.repo_url},
                {"revision", model.gitops.target_revision},
                {"path", model.gitops.path},

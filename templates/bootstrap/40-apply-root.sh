@@ -8,8 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_cmd kubectl
 
-kc "${ARGOCD_CLUSTER}" -n argocd get deployment argocd-applicationset-controller >/dev/null 2>&1 \
-  || die "Argo CD is not installed on ${ARGOCD_CLUSTER}; run 10-install-argocd.sh first"
+quietly "finding Argo CD on ${ARGOCD_CLUSTER} (run 10-install-argocd.sh first)" \
+  kc "${ARGOCD_CLUSTER}" -n argocd get deployment argocd-applicationset-controller
 
 log "${ARGOCD_CLUSTER}: applying argocd/root.yaml"
 kc "${ARGOCD_CLUSTER}" apply -f "${REPO_ROOT}/argocd/root.yaml"

@@ -355,6 +355,12 @@ def sync_root(cluster, app):
     state.log_event("argocd", "sync", cluster, "Application", "argocd", "root")
     for c in repo_clusters():
         deploy_mesh(c)
+        if c["role"] == "central":
+            # Grafana, which step 60 reaches through a port-forward.
+            state.put(c["name"], {"apiVersion": "v1", "kind": "Service",
+                                  "metadata": {"name": "grafana", "namespace": "grafana"},
+                                  "spec": {"type": "ClusterIP", "ports": [{"name": "http-web", "port": 80}]}},
+                      "argocd")
 
 
 def deploy_mesh(c):
@@ -379,3 +385,77 @@ def deploy_mesh(c):
             state.put(name, {"apiVersion": "v1", "kind": "ServiceAccount",
                              "metadata": {"name": "istio-reader-service-account", "namespace": "istio-system"}},
                       "argocd")
+
+
+# --- Grafana (step 60) -------------------------------------------------------
+
+def process_alive(pid, grace=0.0):
+    """Whether pid runs (a zombie has ended), waiting up to grace seconds
+    for it to end."""
+    import time
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                running = f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            running = False
+        if not running or time.monotonic() >= deadline:
+            return running
+        time.sleep(0.05)
+
+
+def grafana_admin(cluster):
+    secret = state.get(cluster, "Secret", "grafana", os.environ["SIM_GRAFANA_ADMIN_SECRET"])
+    if secret is None:
+        return ("", "")
+    return tuple(unb64(secret["data"].get(k, "")).decode() for k in ("admin-user", "admin-password"))
+
+
+def datasources():
+    """uid -> (type, tenant header) of every datasource in the repository."""
+    import yaml
+    out = {}
+    tenants = os.path.join(os.environ["SIM_REPO"], "tenants")
+    for slug in sorted(os.listdir(tenants)) if os.path.isdir(tenants) else []:
+        with open(os.path.join(tenants, slug, "datasources.yaml")) as f:
+            for ds in yaml.safe_load(f)["datasources"]:
+                out[ds["uid"]] = (ds["type"], ds["secureJsonData"]["httpHeaderValue1"], ds["url"])
+    return out
+
+
+SIGNAL_OF = {"prometheus": ("metrics", "/api/v1/query", "query"), "loki": ("logs", "/loki/api/v1/query", "query"),
+             "tempo": ("traces", "/api/search", "q")}
+
+
+def datasource_answer(rest, params):
+    """What Grafana's proxy for datasource uid answers for path and params:
+    the query must select one cluster, through a datasource of that
+    cluster's tenant, on the path its type serves."""
+    import re
+    uid, _, path = rest.partition("/")
+    path = "/" + path
+    found = datasources().get(uid)
+    if found is None:
+        raise Refused(f"no datasource {uid}")
+    kind, tenant, url = found
+    signal, want_path, param = SIGNAL_OF[kind]
+    if path != want_path or param not in params:
+        raise Refused(f"{kind} datasource {uid} does not serve {path} with {sorted(params)}")
+    label = os.environ["SIM_CLUSTER_LABEL"]
+    match = re.search(r"\.?" + re.escape(label) + r'="([^"]+)"', params[param])
+    if not match:
+        raise Refused(f"the query {params[param]!r} selects no {label}")
+    cluster = next((c for c in repo_clusters() if c["name"] == match.group(1)), None)
+    if cluster is None or cluster["tenant"] != tenant:
+        raise Refused(f"cluster {match.group(1)} queried through datasource {uid} of tenant {tenant}")
+    if cluster["backendSet"] != "default" and f"-{cluster['backendSet']}.svc" not in url:
+        raise Refused(f"cluster {cluster['name']} (backend set {cluster['backendSet']}) queried at {url}")
+    missing = set(filter(None, os.environ.get("SIM_VERIFY_MISSING", "").split(",")))
+    present = f"{cluster['name']}:{signal}" not in missing
+    if kind == "tempo":
+        return json.dumps({"traces": [{"traceID": "5b8efff798038103d269b633813fc60c"}] if present else []},
+                          separators=(",", ":"))
+    result = [{"metric": {}, "value": [1764547200, "42"]}] if present else []
+    return json.dumps({"status": "success", "data": {"resultType": "vector", "result": result}},
+                      separators=(",", ":"))

@@ -33,7 +33,7 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-TOOLS = ["kubectl", "kind", "docker", "helm", "linkerd", "istioctl", "sleep"]
+TOOLS = ["kubectl", "kind", "docker", "helm", "linkerd", "istioctl", "sleep", "curl"]
 
 
 class Failure(Exception):
@@ -72,6 +72,8 @@ class Simulation:
             "SIM_REPO": repo,
             "SIM_REPO_URL": model["gitops"]["repoURL"],
             "SIM_GITOPS_PATH": model["gitops"].get("path", "."),
+            "SIM_GRAFANA_ADMIN_SECRET": model["grafana"]["adminSecret"],
+            "SIM_CLUSTER_LABEL": model["clusterLabel"],
             "SIM_CHART_VERSIONS": json.dumps({k: v["version"] for k, v in versions["charts"].items()}),
             "SIM_GATEWAY_API_VERSION": versions["manifests"]["gateway-api"],
             "SIM_LINKERD_VERSION": versions["manifests"]["linkerd-cli"],
@@ -89,9 +91,12 @@ class Simulation:
         """Marks where a run of the whole bootstrap starts (for the order checks)."""
         self.run_start = self.event_count()
 
-    def run_script(self, repo, script):
+    def run_script(self, repo, script, expect_status=0, extra_env=None):
+        """Runs bootstrap/SCRIPT of repo; fails unless it exits expect_status.
+        Returns what it printed (stdout and stderr)."""
         self.mark = self.event_count()
-        result = subprocess.run(["bash", os.path.join(repo, "bootstrap", script)], env=self.env_for(repo),
+        env = dict(self.env_for(repo), **(extra_env or {}))
+        result = subprocess.run(["bash", os.path.join(repo, "bootstrap", script)], env=env,
                                 capture_output=True, text=True, timeout=600)
         with open(os.path.join(self.work, "bootstrap.log"), "a") as f:
             f.write(f"==== {script} (exit {result.returncode})\n{result.stdout}{result.stderr}")
@@ -100,9 +105,16 @@ class Simulation:
             if line.startswith(("[97]", "[98]")):
                 raise Failure(f"{script}: a stand-in did not understand or crashed on: {line.strip()} "
                               f"(a call the simulator does not model fails the test, even when the script ignores it)")
-        if result.returncode != 0:
-            raise Failure(f"{script} exited {result.returncode}:\n{result.stderr[-3000:]}")
+        for forward in self.st.port_forwards():
+            import fleet
+            if fleet.process_alive(forward["pid"], grace=3):
+                os.kill(forward["pid"], 15)
+                raise Failure(f"{script} left kubectl port-forward (pid {forward['pid']}) running")
+        if result.returncode != expect_status:
+            raise Failure(f"{script} exited {result.returncode}, not {expect_status}:\n"
+                          f"{result.stdout[-2000:]}{result.stderr[-3000:]}")
         self.checks += 1
+        return result.stdout + result.stderr
 
     def steps(self, repo):
         with open(os.path.join(repo, "bootstrap", "all.sh")) as f:
@@ -395,6 +407,7 @@ def scenario_rerun_and_grow(sim, repo, grow):
     changed, added = sim.diff(first, sim.material())
     sim.check(not changed and not added, f"a re-run changed the fleet's material: changed {changed}, added {added}")
     sim.check_all(repo)
+    check_verify(sim, repo)
     spec = add_cluster(yaml.safe_load(open(sim.specs[repo]))) if grow else None
     if spec is None:
         return
@@ -411,6 +424,25 @@ def scenario_rerun_and_grow(sim, repo, grow):
     sim.check(theirs == ours, f"the added cluster's material {sorted(ours)} differs in shape from {template}'s "
               f"{sorted(theirs)}")
     sim.check_all(grown)
+
+
+def check_verify(sim, repo):
+    """Step 60 against stand-in answers: every cluster with agents gets a
+    row of ✓ when its data is there; a missing signal is named, with where
+    to look, and the step exits 1."""
+    if not os.path.exists(os.path.join(repo, "bootstrap", "60-verify.sh")):
+        return
+    watched = [c for c in sim.repo_clusters(repo) if c["agentScenario"] != "none"]
+    out = sim.run_script(repo, "60-verify.sh")
+    for c in watched:
+        row = next((line for line in out.splitlines() if line.startswith(c["name"] + " ")), "")
+        marks = row.split()[1:]
+        sim.check(len(marks) == 3 and "✗" not in marks and marks[:2] == ["✓", "✓"],
+                  f"60-verify.sh: the row of {c['name']} is {row!r}, with all data present")
+    gap = watched[-1]["name"]
+    out = sim.run_script(repo, "60-verify.sh", expect_status=1, extra_env={"SIM_VERIFY_MISSING": f"{gap}:logs"})
+    sim.check(f"{gap} logs: nothing in the last" in out and "kubectl --context" in out,
+              f"60-verify.sh does not name {gap}'s missing logs and where to look:\n{out[-1500:]}")
 
 
 def scenario_central_without_workers(sim, repo):

@@ -129,6 +129,8 @@ def kubectl(args):
         return kubectl_wait(cluster, pos, flags, ns)
     if verb == "rollout":
         return kubectl_rollout(cluster, pos, ns)
+    if verb == "port-forward":
+        return kubectl_port_forward(cluster, pos, ns)
     if verb == "cluster-info":
         print(f"Kubernetes control plane is running at https://127.0.0.1:6443 ({cluster})")
         return 0
@@ -310,6 +312,25 @@ def kubectl_get(cluster, pos, flags, ns, out):
     return 0
 
 
+def kubectl_port_forward(cluster, pos, ns):
+    """Forwards until killed, like kubectl; records where, for curl."""
+    import time
+    if len(pos) != 2 or not pos[0].startswith("svc/"):
+        raise Unsupported(f"kubectl port-forward {' '.join(pos)}")
+    svc = pos[0][len("svc/"):]
+    local, _, remote = pos[1].partition(":")
+    service = state.get(cluster, "Service", ns or "default", svc)
+    if service is None:
+        raise Refused(f'Error from server (NotFound): services "{svc}" not found')
+    if int(remote) not in [p["port"] for p in service["spec"]["ports"]]:
+        raise Refused(f"error: Service {svc} does not have a service port {remote}")
+    state.put_port_forward(local, {"cluster": cluster, "namespace": ns, "service": svc, "pid": os.getpid()})
+    state.log_call(["kubectl", "port-forward"] + pos, "started")
+    print(f"Forwarding from 127.0.0.1:{local} -> {remote}", flush=True)
+    while True:
+        time.sleep(60)
+
+
 def condition_true(obj, cond):
     return any(c.get("type", "").lower() == cond.lower() and c.get("status") == "True"
                for c in obj.get("status", {}).get("conditions", []))
@@ -319,8 +340,10 @@ def kubectl_wait(cluster, pos, flags, ns):
     cond = one(flags, "--for")
     if cond is None:
         raise Unsupported("kubectl wait without --for")
-    if pos == ["nodes"] and "--all" in flags:
-        targets = state.list_objects(cluster, "Node")
+    if len(pos) == 1 and "--all" in flags:
+        kind = kind_of(pos[0])
+        targets = [o for o in state.list_objects(cluster, kind)
+                   if kind in state.CLUSTER_SCOPED or o["metadata"].get("namespace") == (ns or "default")]
     else:
         targets = []
         for p in pos:
@@ -493,6 +516,47 @@ def istioctl(args):
     return 0
 
 
+def curl(args):
+    """curl against Grafana through a live port-forward, as step 60 uses it:
+    the admin credentials from a -K file, datasource proxy queries answered
+    from the simulated data ($SIM_VERIFY_MISSING lists cluster:signal pairs
+    that have none)."""
+    pos, flags = parse_flags(args, {"-K", "-o", "--data-urlencode"}, {"-fsS", "-G"})
+    if len(pos) != 1 or "-fsS" not in flags or "-K" not in flags:
+        raise Unsupported(f"curl {' '.join(args)}")
+    url = pos[0]
+    prefix = "http://127.0.0.1:"
+    if not url.startswith(prefix):
+        raise Unsupported(f"curl {url}")
+    port, _, path = url[len(prefix):].partition("/")
+    forward = state.port_forward(port)
+    if forward is None or not fleet.process_alive(forward["pid"]):
+        print(f"curl: (7) Failed to connect to 127.0.0.1 port {port}: Connection refused", file=sys.stderr)
+        return 7
+    cluster = forward["cluster"]
+    with open(one(flags, "-K")) as f:
+        user = f.read().strip()
+    secret = fleet.grafana_admin(cluster)
+    if user != f'user = "{secret[0]}:{secret[1]}"':
+        print("curl: (22) The requested URL returned error: 401", file=sys.stderr)
+        return 22
+    path = "/" + path
+    if path == "/api/health":
+        body = '{"database":"ok"}'
+    elif path.startswith("/api/datasources/proxy/uid/"):
+        params = dict(p.partition("=")[::2] for p in flags.get("--data-urlencode", []))
+        try:
+            body = fleet.datasource_answer(path[len("/api/datasources/proxy/uid/"):], params)
+        except Refused as e:
+            print(f"curl: (22) The requested URL returned error: 400 ({e})", file=sys.stderr)
+            return 22
+    else:
+        raise Unsupported(f"curl {url}")
+    if one(flags, "-o") != "/dev/null":
+        sys.stdout.write(body)
+    return 0
+
+
 def sleep(args):
     """Never sleeps. A bootstrap that keeps waiting for something the fleet
     will never do fails after 30 waits instead of hanging the test."""
@@ -506,7 +570,7 @@ def sleep(args):
 
 
 TOOLS = {"kubectl": kubectl, "kind": kind, "docker": docker, "helm": helm, "linkerd": linkerd,
-         "istioctl": istioctl, "sleep": sleep}
+         "istioctl": istioctl, "sleep": sleep, "curl": curl}
 
 
 def main():

@@ -152,3 +152,18 @@ def helm_releases():
                 for n in sorted(os.listdir(os.path.join(base, cluster, ns))):
                     out.append((cluster, ns, n[:-5], _read_json(os.path.join(base, cluster, ns, n))))
     return out
+
+
+# --- port-forwards (kubectl port-forward, for curl) ----------------------------
+
+def put_port_forward(port, value):
+    _write_json(os.path.join(root(), "port-forward", str(port) + ".json"), value)
+
+
+def port_forward(port):
+    return _read_json(os.path.join(root(), "port-forward", str(port) + ".json"))
+
+
+def port_forwards():
+    d = os.path.join(root(), "port-forward")
+    return [_read_json(os.path.join(d, n)) for n in sorted(os.listdir(d))] if os.path.isdir(d) else []

@@ -9,8 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_cmd kubectl helm
 
-kc "${ARGOCD_CLUSTER}" cluster-info >/dev/null 2>&1 \
-  || die "cluster ${ARGOCD_CLUSTER} is not reachable; run 00-create-clusters.sh first"
+quietly "reaching cluster ${ARGOCD_CLUSTER} (run 00-create-clusters.sh first)" kc "${ARGOCD_CLUSTER}" cluster-info
 
 log "${ARGOCD_CLUSTER}: Argo CD chart ${ARGOCD_CHART_VERSION}"
 helm upgrade --install argocd argo-cd \

@@ -130,12 +130,16 @@ new_ec_intermediate() {
   rm -f "$1.csr" "$1.ext"
 }
 
-# wait_for SECONDS WHAT COMMAND...: retry COMMAND every 10s until it succeeds.
+# wait_for SECONDS WHAT COMMAND...: retry COMMAND every 10s until it
+# succeeds; on time-out, print what its last try said and stop.
 wait_for() {
-  local deadline=$((SECONDS + $1)) what=$2
+  local deadline=$((SECONDS + $1)) what=$2 output
   shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "timed out waiting for ${what}"
+  until output=$("$@" 2>&1); do
+    if ((SECONDS >= deadline)); then
+      printf '%s\n' "${output}" >&2
+      die "timed out waiting for ${what}"
+    fi
     sleep 10
   done
 }

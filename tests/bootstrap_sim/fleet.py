@@ -65,7 +65,7 @@ def cluster_of_context(context):
     return name
 
 
-def crd(name, tool):
+def crd(name):
     return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": name},
             "status": {"conditions": [{"type": "Established", "status": "True"}]}}
 
@@ -121,7 +121,7 @@ def create_kind_cluster(name, config):
             labels = {"kubernetes.io/hostname": node}
         state.put(name, {"apiVersion": "v1", "kind": "Node", "metadata": {"name": node, "labels": labels},
                          "status": {"conditions": [{"type": "Ready", "status": "True" if cni else "False"}]}}, "kind")
-    state.put(name, workload("Deployment", "kube-system", "coredns", {}), "kind")
+    state.put(name, workload("Deployment", "kube-system", "coredns"), "kind")
 
 
 def cluster_ca(cluster):
@@ -131,10 +131,8 @@ def cluster_ca(cluster):
 
 # --- controllers -------------------------------------------------------------
 
-def workload(kind, ns, name, owner_marks):
-    md = {"name": name, "namespace": ns}
-    md.update(owner_marks)
-    return {"apiVersion": "apps/v1", "kind": kind, "metadata": md}
+def workload(kind, ns, name):
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name, "namespace": ns}}
 
 
 def fill_service_account_token(cluster, obj):
@@ -241,10 +239,10 @@ def new_ca_pem(common_name):
     return cert.encode(), key.encode()
 
 
-def chart_objects(cluster, chart, release, ns, values):
+def chart_objects(cluster, chart, release, ns):
     """The objects of a chart release that the bootstrap relies on (waits
     for, reads, or must not collide with), and those its workloads make
-    once started. values: the merged values."""
+    once started."""
     marks = helm_marks(release, ns)
     objs, started = [], []
 
@@ -256,9 +254,9 @@ def chart_objects(cluster, chart, release, ns, values):
     if chart == "cilium":
         for name in ["ciliumloadbalancerippools", "ciliuml2announcementpolicies", "ciliumnetworkpolicies",
                      "ciliumendpoints"]:
-            add(crd(f"{name}.cilium.io", "helm"))
-        add(workload("DaemonSet", ns, "cilium", {}))
-        add(workload("Deployment", ns, "cilium-operator", {}))
+            add(crd(f"{name}.cilium.io"))
+        add(workload("DaemonSet", ns, "cilium"))
+        add(workload("Deployment", ns, "cilium-operator"))
         # templates/cilium-ca-secret.yaml with the default TLS method "helm":
         # the chart's lookup reuses an existing cilium-ca, else genCA.
         existing = state.get(cluster, "Secret", ns, "cilium-ca")
@@ -271,10 +269,10 @@ def chart_objects(cluster, chart, release, ns, values):
              "data": data})
     elif chart == "argo-cd":
         for name in ["applications", "applicationsets", "appprojects"]:
-            add(crd(f"{name}.argoproj.io", "helm"))
+            add(crd(f"{name}.argoproj.io"))
         for name in ["argocd-server", "argocd-repo-server", "argocd-applicationset-controller"]:
-            add(workload("Deployment", ns, name, {}))
-        add(workload("StatefulSet", ns, "argocd-application-controller", {}))
+            add(workload("Deployment", ns, name))
+        add(workload("StatefulSet", ns, "argocd-application-controller"))
         # argocd-server makes its initial admin Secret at start, once.
         if state.get(cluster, "Secret", ns, "argocd-initial-admin-secret") is None:
             password = sha256_hex(f"{cluster}/argocd")[:16]
@@ -283,9 +281,9 @@ def chart_objects(cluster, chart, release, ns, values):
                             "data": {"password": b64(password.encode())}})
     elif chart == "metallb":
         for name in ["ipaddresspools", "l2advertisements", "bgppeers"]:
-            add(crd(f"{name}.metallb.io", "helm"))
-        add(workload("Deployment", ns, "metallb-controller", {}))
-        add(workload("DaemonSet", ns, "metallb-speaker", {}))
+            add(crd(f"{name}.metallb.io"))
+        add(workload("Deployment", ns, "metallb-controller"))
+        add(workload("DaemonSet", ns, "metallb-speaker"))
     else:
         raise Refused(f"stand-in helm: chart {chart} is not modelled; add what it creates to fleet.py")
     return objs, started
@@ -378,7 +376,7 @@ def deploy_mesh(c):
                 state.put(name, svc, "argocd")
             refresh_load_balancers(name)
         else:
-            state.put(name, crd("links.multicluster.linkerd.io", "argocd"), "argocd")
+            state.put(name, crd("links.multicluster.linkerd.io"), "argocd")
     elif mesh == "istio":
         state.put(name, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "istio-system"}}, "argocd")
         if c["role"] == "central":

@@ -2,7 +2,7 @@
 semantics: `{.a.b}` walks fields, `\\.` escapes a dot inside a field name
 (`{.data.tls\\.crt}`), `[N]` indexes a list, text outside braces is printed
 as is, and a missing field prints nothing (kubectl allows missing keys for
--o jsonpath). Scalars print raw, lists and maps as JSON. Anything else
+-o jsonpath), but an index past the end of a list is an error. Scalars print raw, lists and maps as JSON. Anything else
 (filters, ranges, wildcards) is refused, so a script that starts using it
 fails the simulator instead of passing silently.
 """
@@ -54,8 +54,10 @@ def _fields(expr):
 def _lookup(obj, fields):
     for f in fields:
         if isinstance(f, int):
-            if not isinstance(obj, list) or f >= len(obj):
+            if not isinstance(obj, list):
                 return None
+            if f >= len(obj):  # kubectl: an error, not an empty result
+                raise JsonPathError(f"array index out of bounds: index {f}, length {len(obj)}")
             obj = obj[f]
         else:
             if not isinstance(obj, dict) or f not in obj:
@@ -68,7 +70,7 @@ def _show(value):
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)  # Go prints maps sorted
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

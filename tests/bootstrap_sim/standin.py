@@ -285,7 +285,7 @@ def apply_release_manifest(cluster, url, flags):
     if version != os.environ.get("SIM_GATEWAY_API_VERSION"):
         raise Refused(f"stand-in: Gateway API {version} is not the catalog's {os.environ.get('SIM_GATEWAY_API_VERSION')}")
     for name in fleet.GATEWAY_API_CRDS:
-        state.put(cluster, fleet.crd(f"{name}.gateway.networking.k8s.io", "kubectl"), "kubectl")
+        state.put(cluster, fleet.crd(f"{name}.gateway.networking.k8s.io"), "kubectl")
     return 0
 
 
@@ -436,13 +436,14 @@ def helm(args):
         raise Refused(f"stand-in helm: {chart} {one(flags, '--version')} is not the catalog's {pinned}")
     repo = os.path.realpath(os.environ["SIM_REPO"])
     import yaml
-    values, files = {}, []
+    files = []
     for path in flags.get("--values", []):
         real = os.path.realpath(path)
         if not real.startswith(repo + os.sep) or not os.path.isfile(real):
             raise Refused(f"stand-in helm: values file {path} is not a file of the repository")
         with open(real) as f:
-            values.update(yaml.safe_load(f) or {})
+            if not isinstance(yaml.safe_load(f) or {}, dict):
+                raise Refused(f"Error: failed to parse {path}: not a map of values")
         files.append(os.path.relpath(real, repo))
     if state.get(cluster, "Namespace", "", ns) is None:
         if "--create-namespace" not in flags:
@@ -451,7 +452,7 @@ def helm(args):
     if "--wait" in flags and chart != "cilium" and not fleet.nodes_ready(cluster):
         raise Refused(f"Error: context deadline exceeded (release {release}: no node of {cluster} is Ready: "
                       f"the CNI must be installed first)")
-    objs, started = fleet.chart_objects(cluster, chart, release, ns, values)
+    objs, started = fleet.chart_objects(cluster, chart, release, ns)
     for obj in objs:
         fleet.check_ownership(cluster, obj, release, ns)
     for obj in objs:
@@ -582,6 +583,13 @@ def main():
     except Refused as e:
         print(str(e), file=sys.stderr)
         status = 1
+    except jsonpath.JsonPathError as e:
+        if str(e).startswith("unsupported"):
+            print(f"stand-in: unsupported call: {tool} {' '.join(args)} ({e})", file=sys.stderr)
+            status = UNSUPPORTED
+        else:
+            print(f"error: error executing jsonpath: {e}", file=sys.stderr)
+            status = 1
     except Unsupported as e:
         print(f"stand-in: unsupported call: {tool} {' '.join(args)} ({e})", file=sys.stderr)
         status = UNSUPPORTED

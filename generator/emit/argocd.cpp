@@ -38,7 +38,9 @@ std::string SelectorBlock(const std::vector<Selector>& selectors) {
 std::string CentralDestinations(const model::Model& model) {
   std::set<std::string> namespaces;
   for (const HelmComponent& c : HelmComponents(model)) {
-    if (c.central) namespaces.insert(c.ns);
+    if (!c.central) continue;
+    namespaces.insert(c.ns);
+    namespaces.insert(c.also_in.begin(), c.also_in.end());
   }
   for (const KustomizeComponent& k : KustomizeComponents(model)) {
     if (k.to_central) namespaces.insert(k.ns);
@@ -97,7 +99,9 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"destinations", CentralDestinations(model)}});
   std::set<std::string> agent_namespaces;
   for (const HelmComponent& c : HelmComponents(model)) {
-    if (!c.central) agent_namespaces.insert(c.ns);
+    if (c.central) continue;
+    agent_namespaces.insert(c.ns);
+    agent_namespaces.insert(c.also_in.begin(), c.also_in.end());
   }
   for (const KustomizeComponent& k : KustomizeComponents(model)) {
     if (!k.to_central) agent_namespaces.insert(k.ns);

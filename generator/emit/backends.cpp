@@ -94,6 +94,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   tempo["self_monitoring"] = render::Flag(SelfMonitored(model));
   tempo["mimir_namespace"] = mimir_ns;
   tempo["cluster_label"] = model.cluster_label;
+  tempo["worker_pdb"] = render::Flag(profile.replicas > 1);
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("tempo-distributed", env)),
               "backends/tempo-distributed.yaml", model, tempo);
 }

@@ -71,9 +71,12 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          meshed, kWaveMesh, false, true, false});
     if (model.HasAddon("linkerd-viz")) {
       // tap's certificates are generated on every render, as in the control plane.
+      // tap's API server reads the API server's authentication configuration
+      // in kube-system (RoleBinding linkerd-linkerd-viz-tap-auth-reader).
       add({"linkerd-viz", "linkerd-viz", "linkerd-viz", "", "mesh", "linkerd-viz", meshed, kWaveAgents, false, false,
            false,
-           std::string(kIgnoreMutatingCaBundle) + kIgnoreApiServiceCaBundle + kIgnoreSecretData});
+           std::string(kIgnoreMutatingCaBundle) + kIgnoreApiServiceCaBundle + kIgnoreSecretData,
+           {"kube-system"}});
     }
   }
   if (model.mesh.type == "istio") {

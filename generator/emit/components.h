@@ -37,6 +37,9 @@ struct HelmComponent {
   /// Fields Argo CD must not compare (an ignoreDifferences list, as YAML), for
   /// values the chart regenerates on every render.
   std::string ignore_differences;
+  /// Namespaces besides ns the chart renders objects in (its AppProject must
+  /// permit them), e.g. a RoleBinding in kube-system.
+  std::vector<std::string> also_in = {};
 };
 
 /// A directory of our own manifests that Argo CD builds with Kustomize.

@@ -18,7 +18,7 @@ for dir in golden/presets/* golden/*/expected; do
   mkdir -p "${root}/${path}"
   cp -r "${dir}/." "${root}/${path}/"
   echo "== validate-repo ${dir} (${repo_url}, path ${path})"
-  if ! "${validator}" "${root}" --repo-url "${repo_url}" -q; then
+  if ! "${validator}" "${root}" --repo-url "${repo_url}" --charts -q; then
     failed=1
   fi
 done

@@ -1,5 +1,7 @@
 #include "emit/components.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -25,7 +27,15 @@ constexpr const char* kIgnoreCrdConversionCaBundle =
     "    - .spec.conversion.webhook.clientConfig.caBundle\n";
 constexpr const char* kIgnoreApiServiceCaBundle =
     "- group: apiregistration.k8s.io\n  kind: APIService\n  jsonPointers:\n    - /spec/caBundle\n";
-constexpr const char* kIgnoreSecretData = "- group: \"\"\n  kind: Secret\n  jsonPointers:\n    - /data\n";
+// The data of Secrets a chart regenerates (a webhook's certificate and key
+// from genCA) on every render, named: any other Secret's drift stays visible.
+std::string IgnoreSecretData(std::initializer_list<const char*> names) {
+  std::string out;
+  for (const char* name : names) {
+    out += fmt::format("- group: \"\"\n  kind: Secret\n  name: {}\n  jsonPointers:\n    - /data\n", name);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -66,7 +76,9 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     // sync applies a matching pair, and Argo CD must not call that drift.
     add({"linkerd", "linkerd-control-plane", "linkerd-control-plane", "", "mesh", "linkerd", meshed, kWaveMesh, false,
          false, false,
-         std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + kIgnoreSecretData});
+         std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle +
+             IgnoreSecretData({"linkerd-proxy-injector-k8s-tls", "linkerd-sp-validator-k8s-tls",
+                               "linkerd-policy-validator-k8s-tls"})});
     add({"linkerd-multicluster", "linkerd-multicluster", "linkerd-multicluster", "", "mesh", "linkerd-multicluster",
          meshed, kWaveMesh, false, true, false});
     if (model.HasAddon("linkerd-viz")) {
@@ -75,17 +87,21 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
       // in kube-system (RoleBinding linkerd-linkerd-viz-tap-auth-reader).
       add({"linkerd-viz", "linkerd-viz", "linkerd-viz", "", "mesh", "linkerd-viz", meshed, kWaveAgents, false, false,
            false,
-           std::string(kIgnoreMutatingCaBundle) + kIgnoreApiServiceCaBundle + kIgnoreSecretData,
+           std::string(kIgnoreMutatingCaBundle) + kIgnoreApiServiceCaBundle +
+               IgnoreSecretData({"tap-k8s-tls", "tap-injector-k8s-tls"}),
            {"kube-system"}});
     }
   }
   if (model.mesh.type == "istio") {
-    add({"istio-base", "base", "istio-base", "istio-base", "mesh", kIstioNamespace, meshed, kWaveCrds, true, false,
-         false});
     // istiod fills in its webhooks' CA bundle and flips the validating
-    // webhook's failurePolicy once it is ready: not drift.
+    // webhook's failurePolicy once it is ready: not drift, in the webhooks
+    // istiod's chart renders and in istiod-default-validator, base's.
+    const std::string istiod_patches =
+        std::string(kIgnoreValidatingCaBundle) + "    - .webhooks[]?.failurePolicy\n";
+    add({"istio-base", "base", "istio-base", "istio-base", "mesh", kIstioNamespace, meshed, kWaveCrds, true, false,
+         false, istiod_patches});
     add({"istiod", "istiod", "istiod", "", "mesh", kIstioNamespace, meshed, kWaveMesh, false, true, false,
-         std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + "    - .webhooks[]?.failurePolicy\n"});
+         kIgnoreMutatingCaBundle + istiod_patches});
     if (model.mesh.IstioAmbient()) {
       add({"istio-cni", "cni", "istio-cni", "istio-cni", "mesh", kIstioNamespace, meshed, kWaveMesh, false, false,
            false});
@@ -129,7 +145,7 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     add({"otel-operator", "opentelemetry-operator", "opentelemetry-operator", "", "agents", kOtelNamespace,
          {Is("agentScenario", {"otel"})}, kWaveCrds, true, false, false,
          std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + kIgnoreCrdConversionCaBundle +
-             kIgnoreSecretData});
+             IgnoreSecretData({"opentelemetry-operator-controller-manager-service-cert"})});
   }
   if (!model.alerting.rules.empty()) {
     add({"alloy-rules", "alloy", "alloy-rules", "alloy-rules", "alerts", kMonitoringNamespace, central, kWaveAgents, false,

@@ -71,7 +71,7 @@ TEST_CASE("command line cases", "[cli]") {
 }
 
 TEST_CASE("render, check, and a failed render that leaves the directory untouched", "[cli]") {
-  const fs::path dir = fs::temp_directory_path() / ("lgtmgen-cli-repo-" + std::to_string(::rand()));
+  const fs::path dir = fs::path(test::UniqueTempPath("lgtmgen-cli-repo-"));
   fs::remove_all(dir);
   REQUIRE(RunCli("render --preset minimal -o '" + dir.string() + "'").exit_code == 0);
   CHECK(RunCli("render --preset minimal -o '" + dir.string() + "' --check").exit_code == 0);
@@ -84,7 +84,7 @@ TEST_CASE("render, check, and a failed render that leaves the directory untouche
   const auto before = test::ReadTree(dir.string());
   std::map<std::string, fs::file_time_type> times;
   for (const auto& e : fs::recursive_directory_iterator(dir)) times[e.path().string()] = e.last_write_time();
-  const fs::path bad = dir.parent_path() / ("lgtmgen-bad-" + std::to_string(::rand()) + ".yaml");
+  const fs::path bad = fs::path(test::UniqueTempPath("lgtmgen-bad-") + ".yaml");
   std::string spec = *test::ReadFile(test::SourcePath("presets/minimal.yaml"));
   spec.replace(spec.find("podCIDR: 10.11.0.0/16"), 21, "podCIDR: 10.11.0.1/16");
   std::ofstream(bad) << spec;
@@ -102,7 +102,7 @@ TEST_CASE("render, check, and a failed render that leaves the directory untouche
 }
 
 TEST_CASE("presets init writes a spec that renders, and never overwrites", "[cli]") {
-  const fs::path dir = fs::temp_directory_path() / ("lgtmgen-init-" + std::to_string(::rand()));
+  const fs::path dir = fs::path(test::UniqueTempPath("lgtmgen-init-"));
   fs::create_directories(dir);
   CHECK(RunCli("presets init minimal -o lgtm.yaml", dir.string()).exit_code == 0);
   CHECK(RunCli("validate lgtm.yaml", dir.string()).exit_code == 0);
@@ -113,7 +113,7 @@ TEST_CASE("presets init writes a spec that renders, and never overwrites", "[cli
 }
 
 TEST_CASE("the templates option overrides the built-in templates, and a broken one is a clear error", "[cli]") {
-  const fs::path dir = fs::temp_directory_path() / ("lgtmgen-tpl-" + std::to_string(::rand()));
+  const fs::path dir = fs::path(test::UniqueTempPath("lgtmgen-tpl-"));
   fs::create_directories(dir / "clusters");
   std::ofstream(dir / "clusters" / "empty-values.yaml") << "@@header@@\n# custom @@chart@@ for @@cluster@@\n{}\n";
   const CliResult ok = RunCli("render --preset minimal --list-files -o x --templates '" + dir.string() + "'");

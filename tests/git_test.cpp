@@ -18,7 +18,7 @@ using test::Shell;
 namespace {
 
 struct Sandbox {
-  Sandbox() : root(fs::temp_directory_path() / ("lgtmgen-git-" + std::to_string(::rand()))) {
+  Sandbox() : root(test::UniqueTempPath("lgtmgen-git-")) {
     fs::remove_all(root);
     fs::create_directories(root / "home");
     spec = (root / "lgtm.yaml").string();

@@ -14,7 +14,7 @@ using namespace lgtmgen;
 namespace {
 
 struct TempDir {
-  TempDir() : path(fs::temp_directory_path() / fs::path("lgtmgen-test-" + std::to_string(::rand()))) {
+  TempDir() : path(test::UniqueTempPath("lgtmgen-test-")) {
     fs::remove_all(path);
     fs::create_directories(path);
   }

@@ -1,9 +1,10 @@
 #include "test_support.h"
 
 #include <git2.h>
-
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -24,6 +25,13 @@ std::optional<std::string> ReadFile(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::string UniqueTempPath(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  return (std::filesystem::temp_directory_path() /
+          (prefix + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+      .string();
 }
 
 std::map<std::string, std::string> ReadTree(const std::string& dir) {
@@ -82,7 +90,7 @@ std::string UnifiedDiff(const std::string& path, const std::string& expected, co
 }
 
 CliResult RunCli(const std::string& args, const std::string& cwd, const std::string& env) {
-  const fs::path tmp = fs::temp_directory_path() / ("lgtmgen-cli-" + std::to_string(::rand()));
+  const fs::path tmp = fs::path(UniqueTempPath("lgtmgen-cli-"));
   fs::create_directories(tmp);
   const std::string cmd = "cd '" + cwd + "' && " + env + "'" + std::string(LGTMGEN_BINARY) + "' " + args + " >'" +
                           (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "' </dev/null";

@@ -13,6 +13,11 @@ namespace lgtmgen::test {
 /// Path of a file or folder of the source tree ("golden/minimal").
 std::string SourcePath(const std::string& relative);
 
+/// A path in the temporary directory that no other test, in this process or
+/// another (ctest -j runs them side by side), is given: prefix, pid, counter.
+/// Nothing is created there.
+std::string UniqueTempPath(const std::string& prefix);
+
 /// Reads a file of the real disk; nullopt when missing.
 std::optional<std::string> ReadFile(const std::string& path);
 

@@ -40,8 +40,13 @@ context=$(ctx "${CENTRAL}")
 forward=$!
 trap 'kill "${forward}" 2>/dev/null || true; rm -rf "${dir}"' EXIT
 
+# grafana_up: Grafana answers through the port-forward; else what curl and
+# kubectl port-forward said (wait_for prints it on time-out).
 grafana_up() {
-  curl -fsS -K "${dir}/curlrc" -o /dev/null "http://127.0.0.1:${PORT}/api/health"
+  curl -fsS -K "${dir}/curlrc" -o /dev/null "http://127.0.0.1:${PORT}/api/health" || {
+    cat "${dir}/port-forward.log"
+    return 1
+  }
 }
 wait_for 60 "Grafana through kubectl port-forward on port ${PORT}" grafana_up
 

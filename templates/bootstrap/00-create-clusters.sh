@@ -52,7 +52,6 @@ lb_cidr() {
     *) die "cannot derive a load-balancer /29 from ${subnet} (need a /16 or /24)" ;;
   esac
 }
-
 #~end
 #~if gateway_api
 
@@ -119,7 +118,6 @@ install_cilium() {
   kc "${name}" -n kube-system rollout status deployment/coredns --timeout=300s
 }
 #~end
-
 #~if metallb
 
 install_metallb() {
@@ -131,7 +129,6 @@ install_metallb() {
     --wait --timeout 10m
 }
 #~end
-
 #~if lb_pool
 
 # apply_lb_pool CLUSTER CIDR: the cluster's load-balancer manifest,

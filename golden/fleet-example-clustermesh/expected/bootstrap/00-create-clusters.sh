@@ -52,7 +52,6 @@ lb_cidr() {
   esac
 }
 
-
 install_gateway_api() {
   local name=$1
   log "${name}: Gateway API CRDs ${GATEWAY_API_VERSION} (standard channel)"
@@ -111,8 +110,6 @@ install_cilium() {
   kc "${name}" wait --for=condition=Ready nodes --all --timeout=300s
   kc "${name}" -n kube-system rollout status deployment/coredns --timeout=300s
 }
-
-
 
 # apply_lb_pool CLUSTER CIDR: the cluster's load-balancer manifest,
 # bootstrap/manifests/CLUSTER-lb-pool.yaml.in, with its address range filled in.

@@ -52,8 +52,6 @@ lb_cidr() {
   esac
 }
 
-
-
 install_metallb() {
   local name=$1
   log "${name}: MetalLB ${METALLB_VERSION}"
@@ -62,7 +60,6 @@ install_metallb() {
     --kube-context "$(ctx "${name}")" --namespace metallb-system --create-namespace \
     --wait --timeout 10m
 }
-
 
 # apply_lb_pool CLUSTER CIDR: the cluster's load-balancer manifest,
 # bootstrap/manifests/CLUSTER-lb-pool.yaml.in, with its address range filled in.

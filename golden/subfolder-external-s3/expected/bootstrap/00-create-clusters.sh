@@ -21,6 +21,4 @@ create_cluster() {
   fi
 }
 
-
-
 create_cluster obs-central

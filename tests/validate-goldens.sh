@@ -17,6 +17,14 @@ for dir in golden/presets/* golden/*/expected; do
   root="${scratch}/$(echo "${dir}" | tr '/' '_')"
   mkdir -p "${root}/${path}"
   cp -r "${dir}/." "${root}/${path}/"
+  # validate-repo --charts learns what the bootstrap installs (Argo CD's
+  # CRDs) only from bootstrap/ at the repository's root: for a fleet rendered
+  # at a sub-folder (gitops.path), a copy of its bootstrap scripts goes there
+  # too (the scripts alone: two copies of the kind configs would overlap).
+  if [[ ${path} != "." ]]; then
+    mkdir -p "${root}/bootstrap"
+    cp "${dir}"/bootstrap/*.sh "${root}/bootstrap/"
+  fi
   echo "== validate-repo ${dir} (${repo_url}, path ${path})"
   if ! "${validator}" "${root}" --repo-url "${repo_url}" --charts -q; then
     failed=1

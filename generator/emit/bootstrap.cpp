@@ -237,12 +237,25 @@ std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
-// The namespaces where a scenario's agents read the ingest client Secret.
-std::vector<std::string> AgentNamespaces(const std::string& scenario) {
-  if (scenario == "alloy") return {"alloy"};
-  if (scenario == "prometheus-vector") return {"logging", "monitoring", "tracing"};
-  if (scenario == "otel") return {"monitoring", kOtelNamespace};
+// Where a scenario's agents of each signal run: metrics, logs, traces
+// (scenario "none": nowhere).
+std::array<std::string, 3> SignalNamespaces(const std::string& scenario) {
+  if (scenario == "alloy") return {"alloy", "alloy", "alloy"};
+  if (scenario == "otel") return {kMonitoringNamespace, kOtelNamespace, kOtelNamespace};
+  if (scenario == "prometheus-vector") return {kMonitoringNamespace, "logging", "tracing"};
   return {};
+}
+
+// The namespaces where a scenario's agents read the ingest client Secret:
+// those of SignalNamespaces, sorted, each once.
+std::vector<std::string> AgentNamespaces(const std::string& scenario) {
+  const std::array<std::string, 3> per_signal = SignalNamespaces(scenario);
+  const std::set<std::string> unique(per_signal.begin(), per_signal.end());
+  std::vector<std::string> out;
+  for (const std::string& ns : unique) {
+    if (!ns.empty()) out.push_back(ns);
+  }
+  return out;
 }
 
 // The (empty) user files of every backend set, as a bash array literal.
@@ -266,13 +279,6 @@ std::string IngestClientSteps(const model::Model& model) {
   return out;
 }
 
-// Where each signal's agents of a scenario run: metrics, logs, traces.
-std::array<std::string, 3> SignalNamespaces(const model::Cluster& c) {
-  if (c.agents == "alloy") return {"alloy", "alloy", "alloy"};
-  if (c.agents == "otel") return {"monitoring", kOtelNamespace, kOtelNamespace};
-  return {"monitoring", "logging", "tracing"};
-}
-
 // One check_cluster line of step 60 per cluster with agents: its tenant's
 // datasources, and its traces only where an application sends some.
 std::string VerifyChecks(const model::Model& model) {
@@ -280,7 +286,7 @@ std::string VerifyChecks(const model::Model& model) {
   for (const model::Cluster& c : model.clusters) {
     if (!c.HasAgents()) continue;
     const std::string slug = naming::TenantKey(c.tenant, endpoints::InstanceOf(model, c));
-    const auto [metrics, logs, traces] = SignalNamespaces(c);
+    const auto [metrics, logs, traces] = SignalNamespaces(c.agents);
     out += fmt::format("check_cluster {} {} {} {} {} {} {} {}\n", c.name, ShellQuote(c.tenant),
                        naming::DatasourceUid("mimir", slug), naming::DatasourceUid("loki", slug),
                        c.apps.empty() ? "-" : naming::DatasourceUid("tempo", slug), metrics, logs, traces);
@@ -317,9 +323,10 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"kind", render::Flag(kind)}});
   std::vector<Step> steps;
   if (kind) {
-    steps.push_back({"00-create-clusters.sh", "kind clusters" + CniSummary(model),
-                     cilium || metallb ? std::vector<std::string>{"docker", "kind", "kubectl", "helm"}
-                                       : std::vector<std::string>{"docker", "kind", "kubectl"},
+    std::vector<std::string> tools = {"docker", "kind", "kubectl"};
+    if (cilium || metallb) tools.push_back("helm");
+    if (model.mesh.type == "cilium-clustermesh") tools.push_back("openssl");  // the shared Cilium CA
+    steps.push_back({"00-create-clusters.sh", "kind clusters" + CniSummary(model), tools,
                      "keeps existing clusters; upgrades the CNI and load balancer in place; re-applies the same "
                      "address pools"});
     PutTemplate(tree, diags, "bootstrap", "bootstrap/00-create-clusters.sh", "bootstrap/00-create-clusters.sh", model,
@@ -333,8 +340,7 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                                                           }))},
                  {"metallb", render::Flag(metallb)},
                  {"lb_pool", render::Flag(model.platform.load_balancer != "none")},
-                 {"tools", std::string(cilium || metallb ? "docker kind kubectl helm" : "docker kind kubectl") +
-                               (model.mesh.type == "cilium-clustermesh" ? " openssl" : "")},
+                 {"tools", fmt::format("{}", fmt::join(tools, " "))},
                  {"cni_summary", CniSummary(model)},
                  {"lb_crds", model.platform.load_balancer == "cilium"
                                  ? "crd/ciliumloadbalancerippools.cilium.io crd/ciliuml2announcementpolicies.cilium.io"

@@ -82,9 +82,9 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     add({"linkerd-multicluster", "linkerd-multicluster", "linkerd-multicluster", "", "mesh", "linkerd-multicluster",
          meshed, kWaveMesh, false, true, false});
     if (model.HasAddon("linkerd-viz")) {
-      // tap's certificates are generated on every render, as in the control plane.
-      // tap's API server reads the API server's authentication configuration
-      // in kube-system (RoleBinding linkerd-linkerd-viz-tap-auth-reader).
+      // tap's certificates are generated on every render, as in the control
+      // plane; tap reads the API server's authentication configuration in
+      // kube-system (RoleBinding linkerd-linkerd-viz-tap-auth-reader).
       add({"linkerd-viz", "linkerd-viz", "linkerd-viz", "", "mesh", "linkerd-viz", meshed, kWaveAgents, false, false,
            false,
            std::string(kIgnoreMutatingCaBundle) + kIgnoreApiServiceCaBundle +

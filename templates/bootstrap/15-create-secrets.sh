@@ -91,6 +91,14 @@ ensure_fleet_ca() {
   put_secret "${CENTRAL}" cert-manager lgtm-ca "tls.crt=$(cat "${dir}/tls.crt")" "tls.key=$(cat "${dir}/tls.key")"
   rm -rf "${dir}"
 }
+
+# fleet_ca KEY: tls.crt or tls.key of the fleet CA; stops when it is missing.
+fleet_ca() {
+  local value
+  value=$(secret_key "${CENTRAL}" cert-manager lgtm-ca "$1")
+  [[ -n ${value} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
+  printf '%s\n' "${value}"
+}
 #~end
 #~if ingest
 
@@ -110,8 +118,7 @@ ingest_client() {
   ingest_users+=("${key}=${password}")
   hash=$(htpasswd_line "${CENTRAL}" @@ingest_namespace@@ lgtm-ingest-htpasswd "${file}" "${tenant}" "${password}")
   ingest_htpasswd[${file}]+="${hash}"$'\n'
-  [[ -n ${fleet_ca_cert} ]] || fleet_ca_cert=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)
-  [[ -n ${fleet_ca_cert} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
+  [[ -n ${fleet_ca_cert} ]] || fleet_ca_cert=$(fleet_ca tls.crt)
   for ns in "$@"; do
     put_secret "${cluster}" "${ns}" lgtm-ingest-client \
       "username=${tenant}" "password=${password}" "ca.crt=${fleet_ca_cert}"
@@ -184,8 +191,7 @@ federation_endpoint() {
   if [[ -z ${federation_password} ]]; then
     federation_password=$(secret_key "${CENTRAL}" monitoring lgtm-federation-client password)
     [[ -n ${federation_password} ]] || federation_password=$(openssl rand -hex 24)
-    ca_cert=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)
-    [[ -n ${ca_cert} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
+    ca_cert=$(fleet_ca tls.crt)
     put_secret "${CENTRAL}" monitoring lgtm-federation-client "username=central" \
       "password=${federation_password}" "ca.crt=${ca_cert}"
   fi
@@ -196,9 +202,8 @@ federation_endpoint() {
   fi
   dir=$(mktemp -d)
   chmod 700 "${dir}"
-  secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt >"${dir}/ca.crt"
-  secret_key "${CENTRAL}" cert-manager lgtm-ca tls.key >"${dir}/ca.key"
-  [[ -s ${dir}/ca.key ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
+  fleet_ca tls.crt >"${dir}/ca.crt"
+  fleet_ca tls.key >"${dir}/ca.key"
   quietly "key for ${host}" openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
     -subj "/CN=${host}" -keyout "${dir}/tls.key" -out "${dir}/tls.csr"
   printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n' "${host}" >"${dir}/ext.cnf"

@@ -91,6 +91,14 @@ ensure_fleet_ca() {
   rm -rf "${dir}"
 }
 
+# fleet_ca KEY: tls.crt or tls.key of the fleet CA; stops when it is missing.
+fleet_ca() {
+  local value
+  value=$(secret_key "${CENTRAL}" cert-manager lgtm-ca "$1")
+  [[ -n ${value} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
+  printf '%s\n' "${value}"
+}
+
 
 
 # ensure_istio_root: the fleet's Istio root CA (RSA, ten years), kept as the

@@ -91,6 +91,14 @@ ensure_fleet_ca() {
   rm -rf "${dir}"
 }
 
+# fleet_ca KEY: tls.crt or tls.key of the fleet CA; stops when it is missing.
+fleet_ca() {
+  local value
+  value=$(secret_key "${CENTRAL}" cert-manager lgtm-ca "$1")
+  [[ -n ${value} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
+  printf '%s\n' "${value}"
+}
+
 # ingest_client CLUSTER TENANT KEY HTPASSWD NAMESPACE...: TENANT's password
 # for the central ingest proxy (kept in the Secret lgtm-ingest-users of the
 # central cluster under KEY, generated once), its line in the user file
@@ -107,8 +115,7 @@ ingest_client() {
   ingest_users+=("${key}=${password}")
   hash=$(htpasswd_line "${CENTRAL}" lgtm-ingest lgtm-ingest-htpasswd "${file}" "${tenant}" "${password}")
   ingest_htpasswd[${file}]+="${hash}"$'\n'
-  [[ -n ${fleet_ca_cert} ]] || fleet_ca_cert=$(secret_key "${CENTRAL}" cert-manager lgtm-ca tls.crt)
-  [[ -n ${fleet_ca_cert} ]] || die "the fleet CA (Secret cert-manager/lgtm-ca) is missing on ${CENTRAL}"
+  [[ -n ${fleet_ca_cert} ]] || fleet_ca_cert=$(fleet_ca tls.crt)
   for ns in "$@"; do
     put_secret "${cluster}" "${ns}" lgtm-ingest-client \
       "username=${tenant}" "password=${password}" "ca.crt=${fleet_ca_cert}"

@@ -26,6 +26,9 @@ kc "${ARGOCD_CLUSTER}" -n argocd wait applications --all --for=jsonpath='{.statu
 
 dir=$(mktemp -d)
 chmod 700 "${dir}"
+forward=""
+# Whatever happens, the port-forward stops and the credentials file goes.
+trap '[[ -z ${forward} ]] || kill "${forward}" 2>/dev/null || true; rm -rf "${dir}"' EXIT
 user=$(secret_key "${CENTRAL}" grafana grafana-admin admin-user)
 password=$(secret_key "${CENTRAL}" grafana grafana-admin admin-password)
 [[ -n ${user} && -n ${password} ]] || die "Secret grafana/grafana-admin on ${CENTRAL} has no admin-user or admin-password"
@@ -38,7 +41,6 @@ context=$(ctx "${CENTRAL}")
 (exec kubectl --context "${context}" -n grafana port-forward svc/grafana "${PORT}:80" \
   >"${dir}/port-forward.log" 2>&1) &
 forward=$!
-trap 'kill "${forward}" 2>/dev/null || true; rm -rf "${dir}"' EXIT
 
 # grafana_up: Grafana answers through the port-forward; else what curl and
 # kubectl port-forward said (wait_for prints it on time-out).

@@ -170,7 +170,7 @@ class Simulation:
         clusters = self.repo_clusters(repo)
         self.check_order()
         self.check_secrets_filled()
-        self.check_certificates(repo, clusters)
+        self.check_certificates(clusters)
         self.check_load_balancers()
         self.check_manifests_from_repo(repo)
 
@@ -244,7 +244,7 @@ class Simulation:
         text = self.openssl("x509", "-noout", "-text", stdin=cert).stdout.decode()
         self.check("CA:TRUE" in text, f"{what} is not a CA certificate")
 
-    def check_certificates(self, repo, clusters):
+    def check_certificates(self, clusters):
         central = next(c["name"] for c in clusters if c["role"] == "central")
         meshes = {c.get("mesh", "none") for c in clusters}
         # Every PEM certificate in every Secret parses; every key/cert pair matches.
@@ -350,9 +350,9 @@ class Simulation:
 
     # --- scenarios ---------------------------------------------------------
 
-    def diff(self, before, after, allowed_new=lambda k: False):
+    def diff(self, before, after):
         changed = sorted(k for k in before if after.get(k) != before[k])
-        added = sorted(k for k in after if k not in before and not allowed_new(k))
+        added = sorted(k for k in after if k not in before)
         return changed, added
 
 

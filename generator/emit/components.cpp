@@ -131,10 +131,15 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     add({"alloy-traces", "alloy", "alloy-traces", "alloy-traces", "agents", "tracing",
          {Is("agentScenario", {"prometheus-vector"})}, kWaveAgents, false, true, false});
   }
+  if (used.size() > used.count("none")) {  // some cluster runs agents
+    // Every agent scenario reads ServiceMonitors and PodMonitors, and central's
+    // back ends render theirs: the CRDs come first (wave 0), from one chart on
+    // every cluster with agents, so nothing waits for the agents' wave.
+    add({"prometheus-crds", "prometheus-operator-crds", "prometheus-operator-crds", "", "agents",
+         kMonitoringNamespace, {{"agentScenario", "NotIn", {"none"}}}, kWaveCrds, true, false, false});
+  }
   if (used.count("alloy") != 0) {
     const std::vector<Selector> alloy = {Is("agentScenario", {"alloy"})};
-    add({"prometheus-crds", "prometheus-operator-crds", "prometheus-operator-crds", "", "agents", "alloy", alloy,
-         kWaveCrds, true, false, false});
     add({"alloy", "alloy", "alloy", "", "agents", "alloy", alloy, kWaveAgents, false, true, false});
     add({"alloy-gateway", "alloy", "alloy-gateway", "alloy-gateway", "agents", "alloy", alloy, kWaveAgents, false,
          true, false});

@@ -72,8 +72,9 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
   if (model.mesh.type == "linkerd") {
     add({"linkerd-crds", "linkerd-crds", "linkerd-crds", "", "mesh", "linkerd", meshed, kWaveCrds, true, false,
          false});
-    // The chart generates its webhooks' certificates on every render; each
-    // sync applies a matching pair, and Argo CD must not call that drift.
+    // The chart generates its webhooks' certificates on every render: the
+    // first sync installs a matching set, later syncs keep it (the ignored
+    // fields are respected), and Argo CD must not call that drift.
     add({"linkerd", "linkerd-control-plane", "linkerd-control-plane", "", "mesh", "linkerd", meshed, kWaveMesh, false,
          false, false,
          std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle +
@@ -145,8 +146,9 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          true, false});
   }
   if (used.count("otel") != 0) {
-    // The chart generates its webhook certificate on every render; Argo CD
-    // must not see that as drift, and each sync applies a matching pair.
+    // The chart generates its webhook certificate on every render (see the
+    // component's values): as for Linkerd, the first sync installs it and
+    // later syncs keep it.
     add({"otel-operator", "opentelemetry-operator", "opentelemetry-operator", "", "agents", kOtelNamespace,
          {Is("agentScenario", {"otel"})}, kWaveCrds, true, false, false,
          std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + kIgnoreCrdConversionCaBundle +

@@ -294,6 +294,39 @@ std::string VerifyChecks(const model::Model& model) {
   return out;
 }
 
+// The mesh control plane that step 18 installs before Argo CD deploys: the
+// charts whose webhook injects the proxies (Linkerd; Istio with sidecars), as
+// their ApplicationSets declare them. Istio ambient enrolls running pods, so
+// its order does not matter and it has no step 18.
+struct MeshInstall {
+  std::vector<HelmComponent> releases;  ///< in install order
+  std::string injector;                 ///< the Deployment that serves the injection webhook
+  std::string injector_namespace;
+  std::string summary;
+};
+
+std::optional<MeshInstall> MeshBeforeArgoCd(const model::Model& model) {
+  MeshInstall out;
+  std::set<std::string> wanted;
+  if (model.mesh.type == "linkerd") {
+    wanted = {"linkerd-crds", "linkerd"};
+    out.injector = "linkerd-proxy-injector";
+    out.injector_namespace = "linkerd";
+    out.summary = "Linkerd";
+  } else if (model.mesh.type == "istio" && !model.mesh.IstioAmbient()) {
+    wanted = {"istio-base", "istiod"};
+    out.injector = "istiod";
+    out.injector_namespace = kIstioNamespace;
+    out.summary = "Istio";
+  } else {
+    return std::nullopt;
+  }
+  for (HelmComponent& c : HelmComponents(model)) {
+    if (wanted.count(c.name) != 0) out.releases.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace
 
 void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
@@ -420,6 +453,29 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"federation", render::Flag(model.federated_clusters > 0)},
                {"federation_endpoints", FederationSteps(model)},
                {"istio_clusters", MeshTrustSteps(model, "istio", "istio_cacerts")}});
+  if (const std::optional<MeshInstall> mesh = MeshBeforeArgoCd(model)) {
+    std::string releases, clusters;
+    for (const HelmComponent& c : mesh->releases) {
+      const model::ChartPin& pin = model.catalog.Chart(c.chart);
+      releases += fmt::format("  mesh_release \"${{cluster}}\" {} {} {} {} {} {}\n", c.release, c.chart, pin.repo,
+                              pin.version, c.ns, c.values_name);
+    }
+    releases.pop_back();
+    for (const model::Cluster& c : model.clusters) {
+      if (Meshed(model, c)) clusters += "install_mesh " + c.name + "\n";
+    }
+    clusters.pop_back();
+    steps.push_back({"18-install-mesh.sh",
+                     "the mesh's control plane (" + mesh->summary +
+                         ") on every meshed cluster, before Argo CD deploys anything that needs its proxy injector",
+                     {"kubectl", "helm"}, "leaves a running control plane alone (Argo CD manages it from step 40 on)"});
+    PutTemplate(tree, diags, "bootstrap", "bootstrap/18-install-mesh.sh", "bootstrap/18-install-mesh.sh", model,
+                {{"mesh_summary", mesh->summary},
+                 {"injector", mesh->injector},
+                 {"injector_namespace", mesh->injector_namespace},
+                 {"releases", releases},
+                 {"clusters", clusters}});
+  }
   std::string registrations;
   for (const model::Cluster& c : model.clusters) {
     if (c.name == model.gitops.argocd_cluster) continue;

@@ -31,7 +31,15 @@ BUILTIN_KINDS = {"Namespace", "Secret", "ConfigMap", "ServiceAccount", "ClusterR
                  "RoleBinding", "Service", "Deployment", "DaemonSet", "StatefulSet", "CustomResourceDefinition",
                  "Node"}
 
-GATEWAY_API_CRDS = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "grpcroutes"]
+# The CRDs of a Gateway API release's standard-install.yaml that are served
+# at v1 (TCPRoute and UDPRoute reached the standard channel, at v1, in v1.6).
+GATEWAY_API_CRDS_V1_5 = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "grpcroutes", "tlsroutes",
+                         "backendtlspolicies", "listenersets"]
+GATEWAY_API_CRDS = {"v1.5": GATEWAY_API_CRDS_V1_5, "v1.6": GATEWAY_API_CRDS_V1_5 + ["tcproutes", "udproutes"]}
+# What cilium-operator 1.20 checks once, at start-up (operator/pkg/gateway-api/
+# helpers/schemes.go): without every one of these it runs no Gateway controller.
+CILIUM_GATEWAY_REQUIRED = ["gatewayclasses", "gateways", "httproutes", "grpcroutes", "tlsroutes", "referencegrants",
+                           "backendtlspolicies"]
 
 
 def b64(data):
@@ -239,7 +247,7 @@ def new_ca_pem(common_name):
     return cert.encode(), key.encode()
 
 
-def chart_objects(cluster, chart, release, ns):
+def chart_objects(cluster, chart, release, ns, values=None):
     """The objects of a chart release that the bootstrap relies on (waits
     for, reads, or must not collide with), and those its workloads make
     once started."""
@@ -251,7 +259,15 @@ def chart_objects(cluster, chart, release, ns):
         obj["metadata"].setdefault("annotations", {}).update(marks["annotations"])
         objs.append(obj)
 
+    values = values or {}
     if chart == "cilium":
+        if values.get("gatewayAPI", {}).get("enabled"):
+            missing = [n for n in CILIUM_GATEWAY_REQUIRED
+                       if state.get(cluster, "CustomResourceDefinition", "", f"{n}.gateway.networking.k8s.io") is None]
+            if missing:
+                # The operator only logs this and carries on: no Gateway is ever programmed.
+                raise Refused(f"stand-in: cilium-operator on {cluster} would run without its Gateway controller "
+                              f"(Gateway API CRDs missing at start-up: {', '.join(missing)})")
         for name in ["ciliumloadbalancerippools", "ciliuml2announcementpolicies", "ciliumnetworkpolicies",
                      "ciliumendpoints"]:
             add(crd(f"{name}.cilium.io"))
@@ -279,6 +295,35 @@ def chart_objects(cluster, chart, release, ns):
             started.append({"apiVersion": "v1", "kind": "Secret",
                             "metadata": {"name": "argocd-initial-admin-secret", "namespace": ns},
                             "data": {"password": b64(password.encode())}})
+    elif chart == "linkerd-crds":
+        for name in ["servicemirrors.multicluster.linkerd.io", "serviceprofiles.linkerd.io",
+                     "servers.policy.linkerd.io", "authorizationpolicies.policy.linkerd.io"]:
+            add(crd(name))
+    elif chart == "linkerd-control-plane":
+        if state.get(cluster, "CustomResourceDefinition", "", "serviceprofiles.linkerd.io") is None:
+            raise Refused("Error: unable to build kubernetes objects from release manifest: resource mapping not found "
+                          "(install linkerd-crds first)")
+        # identity.externalCA: linkerd-identity starts only with the trust
+        # roots and its issuer, which step 15 creates.
+        for kind, name in [("ConfigMap", "linkerd-identity-trust-roots"), ("Secret", "linkerd-identity-issuer")]:
+            if state.get(cluster, kind, ns, name) is None:
+                raise Refused(f"Error: context deadline exceeded (linkerd-identity on {cluster} cannot start: "
+                              f"{kind} {ns}/{name} is missing)")
+        for name in ["linkerd-identity", "linkerd-destination", "linkerd-proxy-injector"]:
+            add(workload("Deployment", ns, name))
+        add({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
+             "metadata": {"name": "linkerd-proxy-injector-webhook-config"}})
+    elif chart == "base":
+        for name in ["virtualservices.networking.istio.io", "destinationrules.networking.istio.io",
+                     "gateways.networking.istio.io", "peerauthentications.security.istio.io"]:
+            add(crd(name))
+    elif chart == "istiod":
+        if state.get(cluster, "CustomResourceDefinition", "", "virtualservices.networking.istio.io") is None:
+            raise Refused("Error: context deadline exceeded (istiod cannot start without Istio's CRDs: install "
+                          "chart base first)")
+        add(workload("Deployment", ns, "istiod"))
+        add({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
+             "metadata": {"name": "istio-sidecar-injector"}})
     elif chart == "metallb":
         for name in ["ipaddresspools", "l2advertisements", "bgppeers"]:
             add(crd(f"{name}.metallb.io"))
@@ -352,13 +397,56 @@ def sync_root(cluster, app):
     state.put(cluster, app, "argocd")
     state.log_event("argocd", "sync", cluster, "Application", "argocd", "root")
     for c in repo_clusters():
-        deploy_mesh(c)
+        argocd_deploys(c)
         if c["role"] == "central":
             # Grafana, which step 60 reaches through a port-forward.
             state.put(c["name"], {"apiVersion": "v1", "kind": "Service",
                                   "metadata": {"name": "grafana", "namespace": "grafana"},
                                   "spec": {"type": "ClusterIP", "ports": [{"name": "http-web", "port": 80}]}},
                       "argocd")
+
+
+def root_synced(argocd_cluster):
+    root = state.get(argocd_cluster, "Application", "argocd", "root")
+    return root is not None and root.get("status", {}).get("sync", {}).get("status") == "Synced"
+
+
+def cluster_registered(argocd_cluster, secret):
+    """Argo CD deploys to a cluster as soon as it is registered when root
+    already runs (a cluster added to a running fleet)."""
+    if not root_synced(argocd_cluster):
+        return
+    server = unb64(secret.get("data", {}).get("server", "")).decode()
+    for c in repo_clusters():
+        if c["server"] == server:
+            argocd_deploys(c)
+
+
+def injection_webhook(c):
+    """The MutatingWebhookConfiguration that gives pods of cluster c their
+    mesh proxy, or None when its mesh injects nothing (none, Cilium,
+    Istio ambient, which enrolls running pods)."""
+    mesh = c.get("mesh", "none")
+    if c["role"] == "control" or mesh == "none":
+        return None
+    if mesh == "linkerd":
+        return "linkerd-proxy-injector-webhook-config"
+    if mesh == "istio" and os.environ.get("SIM_ISTIO_MODE", "sidecar") == "sidecar":
+        return "istio-sidecar-injector"
+    return None
+
+
+def argocd_deploys(c):
+    """Argo CD syncs every Application of cluster c at once: sync waves order
+    the ApplicationSets root applies, not the Applications they generate. A
+    pod created in a meshed namespace before the injector's webhook exists
+    starts without a proxy, for good."""
+    name = c["name"]
+    state.log_event("argocd", "deploy", name)
+    webhook = injection_webhook(c)
+    if webhook and state.get(name, "MutatingWebhookConfiguration", "", webhook) is None:
+        state.log_event("argocd", "unmeshed", name, detail=f"no {webhook} when Argo CD started its workloads")
+    deploy_mesh(c)
 
 
 def deploy_mesh(c):

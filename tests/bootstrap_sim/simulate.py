@@ -78,6 +78,7 @@ class Simulation:
             "SIM_GATEWAY_API_VERSION": versions["manifests"]["gateway-api"],
             "SIM_LINKERD_VERSION": versions["manifests"]["linkerd-cli"],
             "SIM_ISTIO_VERSION": versions["manifests"]["istioctl"],
+            "SIM_ISTIO_MODE": model["mesh"].get("istioMode", "sidecar"),
         })
         # Credentials someone else issues: the bootstrap requires them from
         # the environment (`resolve VAR ... required`).
@@ -173,6 +174,7 @@ class Simulation:
         self.check_certificates(clusters)
         self.check_load_balancers()
         self.check_manifests_from_repo(repo)
+        self.check_meshed_from_start()
 
     def repo_clusters(self, repo):
         out = []
@@ -206,6 +208,15 @@ class Simulation:
         for e in ev:
             if e["kind"] == "Link" or e["name"].startswith("istio-remote-secret-"):
                 self.check(e["seq"] > sync, f"mesh link {e['name']} on {e['cluster']} made before Argo CD synced")
+
+    def check_meshed_from_start(self):
+        """No workload Argo CD starts in a meshed namespace comes up before
+        its mesh's proxy injector (it would run without a proxy for good)."""
+        for e in self.events():
+            self.check(e["op"] != "unmeshed",
+                       f"{e['cluster']}: Argo CD started workloads before the mesh could inject them ({e['detail']})")
+        deploys = sum(1 for e in self.events() if e["op"] == "deploy")
+        self.check(deploys > 0, "Argo CD never deployed to any cluster")
 
     def check_secrets_filled(self):
         made = {(e["cluster"], e["ns"], e["name"]) for e in self.events() if e["kind"] == "Secret"

@@ -273,6 +273,8 @@ def apply_object(cluster, obj, ns):
         fleet.refresh_load_balancers(cluster)
     if kind == "Application" and md["name"] == "root":
         fleet.sync_root(cluster, obj)
+    if kind == "Secret" and md.get("labels", {}).get("argocd.argoproj.io/secret-type") == "cluster":
+        fleet.cluster_registered(cluster, obj)
 
 
 def apply_release_manifest(cluster, url, flags):
@@ -284,7 +286,10 @@ def apply_release_manifest(cluster, url, flags):
     version = url[len(prefix):].split("/")[0]
     if version != os.environ.get("SIM_GATEWAY_API_VERSION"):
         raise Refused(f"stand-in: Gateway API {version} is not the catalog's {os.environ.get('SIM_GATEWAY_API_VERSION')}")
-    for name in fleet.GATEWAY_API_CRDS:
+    minor = ".".join(version.split(".")[:2])
+    if minor not in fleet.GATEWAY_API_CRDS:
+        raise Unsupported(f"Gateway API release {version} (modelled: {', '.join(fleet.GATEWAY_API_CRDS)})")
+    for name in fleet.GATEWAY_API_CRDS[minor]:
         state.put(cluster, fleet.crd(f"{name}.gateway.networking.k8s.io"), "kubectl")
     return 0
 
@@ -305,6 +310,9 @@ def kubectl_get(cluster, pos, flags, ns, out):
         raise Refused(f'Error from server (NotFound): {pos[0]}s "{pos[1]}" not found')
     if out is None:
         print(f"{kind.lower()}/{pos[1]}")
+    elif out == "name":
+        group = {"Deployment": ".apps", "DaemonSet": ".apps", "StatefulSet": ".apps"}.get(kind, "")
+        print(f"{kind.lower()}{group}/{pos[1]}")
     elif out.startswith("jsonpath="):
         sys.stdout.write(jsonpath.evaluate(out[len("jsonpath="):], obj))
     else:
@@ -421,6 +429,16 @@ def docker(args):
 
 # --- helm ----------------------------------------------------------------
 
+def merge_values(base, layer):
+    """Helm's merge of a later values file over an earlier one: maps merge
+    key by key, anything else replaces."""
+    out = dict(base)
+    for key, value in layer.items():
+        out[key] = merge_values(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) \
+            else value
+    return out
+
+
 def helm(args):
     if args[:2] != ["upgrade", "--install"]:
         raise Unsupported(f"helm {' '.join(args[:2])}")
@@ -436,14 +454,16 @@ def helm(args):
         raise Refused(f"stand-in helm: {chart} {one(flags, '--version')} is not the catalog's {pinned}")
     repo = os.path.realpath(os.environ["SIM_REPO"])
     import yaml
-    files = []
+    files, values = [], {}
     for path in flags.get("--values", []):
         real = os.path.realpath(path)
         if not real.startswith(repo + os.sep) or not os.path.isfile(real):
             raise Refused(f"stand-in helm: values file {path} is not a file of the repository")
         with open(real) as f:
-            if not isinstance(yaml.safe_load(f) or {}, dict):
+            layer = yaml.safe_load(f) or {}
+            if not isinstance(layer, dict):
                 raise Refused(f"Error: failed to parse {path}: not a map of values")
+            values = merge_values(values, layer)
         files.append(os.path.relpath(real, repo))
     if state.get(cluster, "Namespace", "", ns) is None:
         if "--create-namespace" not in flags:
@@ -452,7 +472,7 @@ def helm(args):
     if "--wait" in flags and chart != "cilium" and not fleet.nodes_ready(cluster):
         raise Refused(f"Error: context deadline exceeded (release {release}: no node of {cluster} is Ready: "
                       f"the CNI must be installed first)")
-    objs, started = fleet.chart_objects(cluster, chart, release, ns)
+    objs, started = fleet.chart_objects(cluster, chart, release, ns, values)
     for obj in objs:
         fleet.check_ownership(cluster, obj, release, ns)
     for obj in objs:

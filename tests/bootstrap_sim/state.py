@@ -17,7 +17,7 @@ import json
 import os
 
 CLUSTER_SCOPED = {"Namespace", "Node", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding",
-                  "CiliumLoadBalancerIPPool", "CiliumL2AnnouncementPolicy"}
+                  "CiliumLoadBalancerIPPool", "CiliumL2AnnouncementPolicy", "MutatingWebhookConfiguration"}
 
 
 def root():

@@ -55,12 +55,15 @@ lb_cidr() {
 install_gateway_api() {
   local name=$1
   log "${name}: Gateway API CRDs ${GATEWAY_API_VERSION} (standard channel)"
-  # Before Cilium: its operator checks for the CRDs once, at start-up.
+  # Before Cilium: its operator checks for the CRDs once, at start-up, and
+  # runs no Gateway controller unless all of these are there.
   kc "${name}" apply --server-side --force-conflicts \
     -f "https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml" >/dev/null
   kc "${name}" wait --for condition=Established --timeout=120s \
     crd/gatewayclasses.gateway.networking.k8s.io crd/gateways.gateway.networking.k8s.io \
-    crd/httproutes.gateway.networking.k8s.io crd/referencegrants.gateway.networking.k8s.io >/dev/null
+    crd/httproutes.gateway.networking.k8s.io crd/grpcroutes.gateway.networking.k8s.io \
+    crd/tlsroutes.gateway.networking.k8s.io crd/referencegrants.gateway.networking.k8s.io \
+    crd/backendtlspolicies.gateway.networking.k8s.io >/dev/null
 }
 
 install_cilium() {

@@ -14,7 +14,7 @@ export ARGOCD_CHART_REPO="https://argoproj.github.io/argo-helm"
 export ARGOCD_CHART_VERSION="10.1.1"
 export CILIUM_CHART_REPO="https://helm.cilium.io"
 export CILIUM_VERSION="1.20.0"
-export GATEWAY_API_VERSION="v1.5.1"
+export GATEWAY_API_VERSION="v1.6.1"
 
 # The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="lgtm-central"

@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""Checks over what Argo CD would deploy (fleet_objects.py) that
+validate-repo cannot know, for one rendered repository:
+
+* addresses: every in-cluster Service address a rendered object names
+  (`svc.ns.svc.cluster.local:port`, as agents, Grafana and the back ends write
+  them) exists on the cluster that resolves it, with that port, speaking the
+  protocol the address implies (a scheme-less host:port is a gRPC client:
+  the port must be gRPC; an http(s):// URL must not go to a gRPC port). Per
+  mesh: the local Service; a Linkerd mirror `svc-<central>` needs central's
+  Service, exported; an Istio or ClusterMesh name that does not exist
+  locally needs central's Service (and a local stand-in, when there is one,
+  has the same port). With mesh none, `<central>-control-plane:<nodePort>`
+  needs a NodePort Service on central with that node port.
+* monitors: every ServiceMonitor selects a Service (rendered, or one the
+  platform or an operator makes, PLATFORM_SERVICES) whose ports include each
+  endpoint's port name; every PodMonitor selects a pod template whose
+  containers have each endpoint's port name.
+* hooks: a Secret an Application ignores (ignoreDifferences) as generated is
+  an ordinary object, not a hook Argo CD re-creates on every sync.
+
+Usage: check_fleet.py REPO --chart-src DIR --helm-lite PATH
+Exit 1 with one line per problem.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import sys
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fleet_objects  # noqa: E402
+
+SERVICE_ADDRESS = re.compile(r"(https?://)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9-]+)\.svc(\.cluster\.local)?:(\d+)")
+
+VERBOSE = False
+
+# Services that exist without being rendered by an Application: made by
+# kind (kube-dns), the API server (kubernetes) or the Prometheus Operator
+# (the kubelet Service kube-prometheus-stack asks it to keep).
+PLATFORM_SERVICES = [
+    {"namespace": "kube-system", "name": "kube-dns", "labels": {"k8s-app": "kube-dns"},
+     "ports": [("dns", 53), ("dns-tcp", 53), ("metrics", 9153)]},
+    {"namespace": "default", "name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"},
+     "ports": [("https", 443)]},
+    {"namespace": "kube-system", "name": "kube-prometheus-stack-kubelet",
+     "labels": {"app.kubernetes.io/name": "kubelet", "k8s-app": "kubelet"},
+     "ports": [("https-metrics", 10250), ("http-metrics", 10255), ("cadvisor", 4194)]},
+]
+
+
+def label_selected(selector, labels):
+    for k, v in (selector or {}).get("matchLabels", {}).items():
+        if labels.get(k) != v:
+            return False
+    for e in (selector or {}).get("matchExpressions", []):
+        value, op, values = labels.get(e["key"]), e["operator"], e.get("values", [])
+        if op == "In" and value not in values or op == "NotIn" and value in values \
+                or op == "Exists" and e["key"] not in labels or op == "DoesNotExist" and e["key"] in labels:
+            return False
+    return True
+
+
+def platform_service(s):
+    return {"kind": "Service", "metadata": {"namespace": s["namespace"], "name": s["name"], "labels": s["labels"]},
+            "spec": {"ports": [{"name": n, "port": p} for n, p in s["ports"]]}}
+
+
+def collector_services(cr):
+    """The Service the OpenTelemetry Operator makes for a collector,
+    <name>-collector, with a port per OTLP receiver protocol (gRPC 4317,
+    HTTP 4318, or the endpoint's port)."""
+    ports = []
+    for name, receiver in ((cr.get("spec", {}).get("config") or {}).get("receivers") or {}).items():
+        if not name.split("/")[0] == "otlp":
+            continue
+        for protocol, default in (("grpc", 4317), ("http", 4318)):
+            if protocol in ((receiver or {}).get("protocols") or {}):
+                endpoint = ((receiver["protocols"][protocol]) or {}).get("endpoint", "")
+                port = int(endpoint.rsplit(":", 1)[1]) if ":" in endpoint else default
+                ports.append({"name": f"otlp-{protocol}", "port": port,
+                              **({"appProtocol": "grpc"} if protocol == "grpc" else {})})
+    md = cr["metadata"]
+    return {"kind": "Service", "metadata": {"namespace": md["namespace"], "name": md["name"] + "-collector",
+                                            "labels": {"app.kubernetes.io/component": "opentelemetry-collector"}},
+            "spec": {"ports": ports, "selector": {"app.kubernetes.io/instance": f"{md['namespace']}.{md['name']}"}}}
+
+
+def services(objs):
+    """The Services of a cluster: rendered, made by an operator from a
+    rendered custom resource, or made by the platform."""
+    out = {(s["namespace"], s["name"]): platform_service(s) for s in PLATFORM_SERVICES}
+    for o in objs:
+        if o["kind"] == "OpenTelemetryCollector":
+            svc = collector_services(o)
+            out[(svc["metadata"]["namespace"], svc["metadata"]["name"])] = dict(svc, _app=o["_app"])
+    for o in objs:
+        if o["kind"] == "Service":
+            md = o["metadata"]
+            out[(md["namespace"], md["name"])] = o
+    return out
+
+
+def port_of(service, number):
+    for p in service.get("spec", {}).get("ports", []):
+        if int(p["port"]) == number:
+            return p
+    return None
+
+
+def speaks_grpc(port):
+    return "grpc" in (port.get("name", "") + port.get("appProtocol", "")).lower()
+
+
+def text_of(obj):
+    return json.dumps({k: v for k, v in obj.items() if not k.startswith("_")})
+
+
+def check_addresses(repo_facts, objs_by_cluster, problems):
+    central = next(c for c in repo_facts if c["role"] == "central")["name"]
+    central_services = services(objs_by_cluster.get(central, []))
+    checked = 0
+    for facts in repo_facts:
+        cluster, mesh = facts["name"], facts.get("mesh", "none")
+        objs = objs_by_cluster.get(cluster, [])
+        local = services(objs)
+        seen = set()
+        for o in objs:
+            for m in SERVICE_ADDRESS.finditer(text_of(o)):
+                scheme, name, ns, port = m.group(1), m.group(2), m.group(4), int(m.group(6))
+                key = (scheme is not None, name, ns, port)
+                if key in seen:
+                    continue
+                seen.add(key)
+                checked += 1
+                where = f"{cluster}: {o['_app']} {o['kind']} {o['metadata'].get('name')} writes to {m.group(0)}"
+                if VERBOSE:
+                    print("address", where)
+                target = local.get((ns, name))
+                if target is None and mesh == "linkerd" and name.endswith("-" + central) and cluster != central:
+                    exported = central_services.get((ns, name[:-len(central) - 1]))
+                    if exported is None:
+                        problems.append(f"{where}: the Linkerd mirror of a Service central ({central}) does not have")
+                        continue
+                    if exported["metadata"].get("labels", {}).get("mirror.linkerd.io/exported") != "true":
+                        problems.append(f"{where}: central's Service {ns}/{exported['metadata']['name']} is not "
+                                        f"exported (label mirror.linkerd.io/exported)")
+                        continue
+                    target = exported
+                elif mesh in ("istio", "cilium-clustermesh") and cluster != central:
+                    remote_target = central_services.get((ns, name))
+                    if remote_target is not None:
+                        if target is not None and port_of(target, port) is None:
+                            problems.append(f"{where}: the local stand-in {ns}/{name} has no port {port}")
+                            continue
+                        target = remote_target if target is None or not target["spec"].get("selector") else target
+                if target is None:
+                    problems.append(f"{where}: no Service {ns}/{name} on {cluster}"
+                                    + (f" nor on central ({central})" if mesh != "none" else ""))
+                    continue
+                p = port_of(target, port)
+                if p is None:
+                    ports = ", ".join(str(x["port"]) for x in target["spec"].get("ports", []))
+                    problems.append(f"{where}: Service {ns}/{name} has no port {port} (ports {ports})")
+                elif scheme and speaks_grpc(p):
+                    problems.append(f"{where}: an HTTP URL to gRPC port {p.get('name')} of {ns}/{name}")
+                elif not scheme and not speaks_grpc(p) and looks_like_grpc_client(o, m.group(0)):
+                    problems.append(f"{where}: a gRPC client of port {p.get('name')} of {ns}/{name}, not gRPC")
+    return checked
+
+
+GRPC_EXPORTERS = ("otelcol.exporter.otlp ", '\\"otlp\\"', '"otlp"', '"otlp/', '"otlp_grpc')
+HTTP_EXPORTERS = ("otelcol.exporter.otlphttp", '"otlphttp', '"otlp_http')
+
+
+def looks_like_grpc_client(obj, address):
+    """A scheme-less address is a gRPC client's when the nearest exporter
+    before it is an OTLP gRPC one (OTel Collector's otlp, otlp/NAME,
+    otlp_grpc; Alloy's otelcol.exporter.otlp), not OTLP HTTP."""
+    text = text_of(obj)
+    for m in re.finditer(re.escape(address), text):
+        window = text[max(0, m.start() - 400):m.start()]
+        nearest = max(((window.rfind(k), k) for k in GRPC_EXPORTERS + HTTP_EXPORTERS), default=(-1, ""))
+        if nearest[0] >= 0 and nearest[1] in GRPC_EXPORTERS:
+            return True
+    return False
+
+
+def node_port_addresses(repo_facts, objs_by_cluster, problems):
+    central = next(c for c in repo_facts if c["role"] == "central")["name"]
+    node_ports = {int(p["nodePort"]): s for s in services(objs_by_cluster.get(central, [])).values()
+                  for p in s["spec"].get("ports", []) if s["spec"].get("type") == "NodePort" and "nodePort" in p}
+    address = re.compile(r"(https?://)?" + re.escape(central) + r"-control-plane:(\d+)")
+    checked = 0
+    for cluster, objs in objs_by_cluster.items():
+        for o in objs:
+            for m in address.finditer(text_of(o)):
+                port = int(m.group(2))
+                if port == 6443:
+                    continue  # the API server (Argo CD, mesh links)
+                checked += 1
+                if port not in node_ports:
+                    problems.append(f"{cluster}: {o['_app']} {o['kind']} {o['metadata'].get('name')} writes to "
+                                    f"{m.group(0)}: no NodePort Service on {central} has node port {port}")
+    return checked
+
+
+def check_monitors(objs_by_cluster, problems):
+    checked = 0
+    for cluster, objs in objs_by_cluster.items():
+        svcs = list(services(objs).values())
+        pods = [(o["metadata"]["namespace"], o["spec"]["template"]) for o in objs
+                if o["kind"] in ("Deployment", "StatefulSet", "DaemonSet") and "template" in o.get("spec", {})]
+        for o in objs:
+            if o["kind"] not in ("ServiceMonitor", "PodMonitor"):
+                continue
+            checked += 1
+            md, spec = o["metadata"], o.get("spec", {})
+            nss = spec.get("namespaceSelector", {})
+            in_ns = (lambda ns: True) if nss.get("any") else \
+                (lambda ns, names=nss.get("matchNames") or [md["namespace"]]: ns in names)
+            what = f"{cluster}: {o['_app']} {o['kind']} {md['namespace']}/{md['name']}"
+            if o["kind"] == "ServiceMonitor":
+                chosen = [s for s in svcs if in_ns(s["metadata"]["namespace"])
+                          and label_selected(spec.get("selector"), s["metadata"].get("labels", {}))]
+                if not chosen:
+                    problems.append(f"{what}: selects no Service")
+                    continue
+                names = {p.get("name") for s in chosen for p in s["spec"].get("ports", [])}
+                for e in spec.get("endpoints", []):
+                    if "port" in e and e["port"] not in names:
+                        problems.append(f"{what}: no selected Service has a port named {e['port']} "
+                                        f"(ports: {', '.join(sorted(n for n in names if n))})")
+            else:
+                chosen = [t for ns, t in pods if in_ns(ns)
+                          and label_selected(spec.get("selector"), t.get("metadata", {}).get("labels", {}))]
+                if not chosen:
+                    problems.append(f"{what}: selects no pod")
+                    continue
+                names = {p.get("name") for t in chosen for c in t["spec"].get("containers", [])
+                         for p in c.get("ports", [])}
+                for e in spec.get("podMetricsEndpoints", []):
+                    if "port" in e and e["port"] not in names:
+                        problems.append(f"{what}: no selected pod has a container port named {e['port']}")
+    return checked
+
+
+# Control-plane pods kubeadm (and so kind) binds to 127.0.0.1 unless the kind
+# config passes another bind address: a ServiceMonitor on them scrapes
+# nothing and keeps an InstanceDown alert firing.
+LOOPBACK_ONLY = {"component": ["kube-controller-manager", "kube-scheduler", "etcd"], "k8s-app": ["kube-proxy"]}
+
+
+def check_loopback_targets(repo, objs_by_cluster, problems):
+    checked = 0
+    for cluster, objs in objs_by_cluster.items():
+        kind_config = os.path.join(repo, "bootstrap", "kind", cluster + ".yaml")
+        if not os.path.exists(kind_config):
+            continue
+        rebound = "bind-address" in open(kind_config).read() or "metrics-bind-address" in open(kind_config).read()
+        monitors = [o for o in objs if o["kind"] == "ServiceMonitor"]
+        for svc in services(objs).values():
+            selector = svc.get("spec", {}).get("selector") or {}
+            if not any(selector.get(k) in v for k, v in LOOPBACK_ONLY.items()):
+                continue
+            for m in monitors:
+                nss = m["spec"].get("namespaceSelector", {})
+                in_ns = nss.get("any") or svc["metadata"]["namespace"] in (nss.get("matchNames")
+                                                                          or [m["metadata"]["namespace"]])
+                if in_ns and label_selected(m["spec"].get("selector"), svc["metadata"].get("labels", {})):
+                    checked += 1
+                    if not rebound:
+                        problems.append(f"{cluster}: {m['_app']} ServiceMonitor {m['metadata']['name']} scrapes "
+                                        f"{svc['metadata']['namespace']}/{svc['metadata']['name']}, whose pods kind "
+                                        f"binds to 127.0.0.1 (bootstrap/kind/{cluster}.yaml sets no bind address)")
+    return checked
+
+
+def check_generated_secrets_not_hooks(repo, objs_by_cluster, problems):
+    ignored = {}
+    for path in glob.glob(os.path.join(repo, "argocd", "applicationsets", "*.yaml")):
+        appset = yaml.safe_load(open(path))
+        for d in appset["spec"]["template"]["spec"].get("ignoreDifferences", []):
+            if d.get("kind") == "Secret" and d.get("name"):
+                ignored.setdefault(d["name"], os.path.basename(path))
+    checked = 0
+    for cluster, objs in objs_by_cluster.items():
+        for o in objs:
+            if o["kind"] == "Secret" and o["metadata"]["name"] in ignored:
+                checked += 1
+                if "helm.sh/hook" in o["metadata"].get("annotations", {}):
+                    problems.append(f"{cluster}: Secret {o['metadata']['name']} ({o['_app']}) is a Helm hook: Argo "
+                                    f"CD re-creates it on every sync, so ignoring its data keeps nothing")
+    return checked
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("repo")
+    ap.add_argument("--chart-src", required=True)
+    ap.add_argument("--helm-lite", required=True)
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every address checked")
+    args = ap.parse_args()
+    global VERBOSE
+    VERBOSE = args.verbose
+    objs = fleet_objects.objects(args.repo, args.chart_src, args.helm_lite)
+    facts = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(args.repo, "clusters", "*", "cluster.json")))]
+    problems = []
+    counts = {"addresses": check_addresses(facts, objs, problems),
+              "node ports": node_port_addresses(facts, objs, problems),
+              "monitors": check_monitors(objs, problems),
+              "control-plane targets": check_loopback_targets(args.repo, objs, problems),
+              "generated secrets": check_generated_secrets_not_hooks(args.repo, objs, problems)}
+    for p in problems:
+        print("FAIL", p)
+    total = sum(len(v) for v in objs.values())
+    print(f"{args.repo}: {total} objects on {len(objs)} clusters; checked "
+          + ", ".join(f"{n} {k}" for k, n in counts.items()) + f"; {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""What Argo CD would deploy to each cluster of a rendered repository: the
+ApplicationSets expanded over clusters/*/cluster.json (post-selectors and
+{{.fact}} placeholders, as lgtmgen writes them), each Helm source rendered
+with helm-lite from the pinned chart's source and the Application's values
+files in order, each Kustomize source built with kubectl kustomize.
+
+objects(repo, chart_src, helm_lite) -> {cluster: [Object]}; an Object is the
+rendered manifest plus the Application it came from ("_app") and its source
+("_source").
+"""
+import concurrent.futures
+import glob
+import json
+import os
+import re
+import subprocess
+
+import yaml
+
+PLACEHOLDER = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
+CLUSTER_SCOPED = {"Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "ClusterIssuer",
+                  "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService", "PriorityClass",
+                  "StorageClass", "GatewayClass", "IngressClass", "ValidatingAdmissionPolicy",
+                  "ValidatingAdmissionPolicyBinding", "CiliumLoadBalancerIPPool", "CiliumL2AnnouncementPolicy",
+                  "CiliumClusterwideNetworkPolicy", "PersistentVolume"}
+
+
+class RenderError(Exception):
+    pass
+
+
+def selects(selector, facts):
+    for key, value in (selector or {}).get("matchLabels", {}).items():
+        if facts.get(key) != value:
+            return False
+    for e in (selector or {}).get("matchExpressions", []):
+        inside = facts.get(e["key"]) in e.get("values", [])
+        if (e["operator"] == "In") != inside:
+            return False
+    return True
+
+
+def fill(node, facts):
+    if isinstance(node, str):
+        return PLACEHOLDER.sub(lambda m: str(facts[m.group(1)]), node)
+    if isinstance(node, list):
+        return [fill(n, facts) for n in node]
+    if isinstance(node, dict):
+        return {k: fill(v, facts) for k, v in node.items()}
+    return node
+
+
+def applications(repo):
+    """Every Application the repository's ApplicationSets generate, with the
+    facts of its destination cluster."""
+    facts = []
+    for path in sorted(glob.glob(os.path.join(repo, "clusters", "*", "cluster.json"))):
+        with open(path) as f:
+            facts.append(json.load(f))
+    out = []
+    for path in sorted(glob.glob(os.path.join(repo, "argocd", "applicationsets", "*.yaml"))):
+        with open(path) as f:
+            appset = yaml.safe_load(f)
+        generator = appset["spec"]["generators"][0]["git"]
+        selector = appset["spec"]["generators"][0].get("selector")
+        by_name = {c["name"]: c for c in facts}
+        by_server = {c["server"]: c for c in facts}
+        for cluster in facts:
+            if selects(selector, cluster):
+                app = fill(appset["spec"]["template"], cluster)
+                dest = app["spec"]["destination"]
+                target = by_name.get(dest.get("name")) or by_server.get(dest.get("server"))
+                assert target is not None, f"{path}: destination {dest} is not a cluster of the fleet"
+                out.append((target, app))  # objects land on the destination cluster
+        assert generator["files"][0]["path"].endswith("clusters/*/cluster.json"), path
+    return out
+
+
+def chart_dir(chart_src, chart, version):
+    """The pinned chart's source; else the highest of the same major version
+    (as validate-repo does: mimir-distributed 6.2.0 is rendered with 6.1.0)."""
+    exact = os.path.join(chart_src, f"{chart}-{version}")
+    if os.path.isdir(exact):
+        return exact
+    major = version.lstrip("v").split(".")[0]
+    candidates = [d for d in glob.glob(os.path.join(chart_src, f"{chart}-*"))
+                  if re.fullmatch(re.escape(chart) + r"-v?" + major + r"\.[0-9.]+", os.path.basename(d))]
+    if not candidates:
+        raise RenderError(f"chart {chart} {version} is not in {chart_src}")
+    return max(candidates, key=lambda d: [int(x) for x in re.findall(r"\d+", os.path.basename(d)[len(chart):])])
+
+
+def kube_version(repo, cluster):
+    path = os.path.join(repo, "bootstrap", "kind", cluster + ".yaml")
+    if os.path.exists(path):
+        m = re.search(r"kindest/node:v(\d+\.\d+)", open(path).read())
+        if m:
+            return m.group(1)
+    return "1.32"
+
+
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML 1.1's `=` (value) key type is a plain string to Kubernetes."""
+
+
+Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
+
+def parse_stream(text, source):
+    out = []
+    for doc in yaml.load_all(text, Loader=Loader):
+        if isinstance(doc, dict) and doc.get("kind"):
+            if doc["kind"].endswith("List") and "items" in doc:
+                out.extend(i for i in doc["items"] if isinstance(i, dict))
+            else:
+                out.append(doc)
+    for o in out:
+        o["_source"] = source
+    return out
+
+
+def render_helm(job):
+    helm_lite, directory, release, ns, files, kube, api_versions = job
+    cmd = [helm_lite, "template", release, directory, "--namespace", ns, "--include-crds", "--skip-tests",
+           "--kube-version", kube, "-q"]
+    for f in files:
+        cmd += ["-f", f]
+    if api_versions:
+        cmd += ["--api-versions", ",".join(sorted(api_versions))]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RenderError(f"helm-lite template {release} {directory}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def gitops_prefix(repo):
+    with open(os.path.join(repo, "lgtm.yaml")) as f:
+        path = (yaml.safe_load(f).get("gitops") or {}).get("path", ".")
+    return "" if path in ("", ".") else path.strip("/") + "/"
+
+
+def repo_path(repo, prefix, path):
+    if prefix and path.startswith(prefix):
+        path = path[len(prefix):]
+    return os.path.join(repo, path)
+
+
+def helm_jobs(repo, chart_src, helm_lite, apps, api_versions):
+    prefix = gitops_prefix(repo)
+    jobs = {}
+    for cluster, app in apps:
+        spec = app["spec"]
+        for src in spec.get("sources", [spec.get("source")]):
+            if not src or "chart" not in src:
+                continue
+            helm = src.get("helm", {})
+            files = [repo_path(repo, prefix, v[len("$values/"):]) for v in helm.get("valueFiles", [])]
+            job = (helm_lite, chart_dir(chart_src, src["chart"], src["targetRevision"]),
+                   helm.get("releaseName", app["metadata"]["name"]), spec["destination"]["namespace"], tuple(files),
+                   kube_version(repo, cluster["name"]), tuple(sorted(api_versions.get(cluster["name"], ()))))
+            jobs[(cluster["name"], app["metadata"]["name"], src["chart"])] = job
+    return jobs
+
+
+def kustomize_objects(repo, path, source):
+    result = subprocess.run(["kubectl", "kustomize", os.path.join(repo, path)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RenderError(f"kubectl kustomize {path}: {result.stderr.strip()}")
+    return parse_stream(result.stdout, source)
+
+
+def crd_api_versions(objs):
+    out = set()
+    for o in objs:
+        if o["kind"] == "CustomResourceDefinition":
+            group = o["spec"]["group"]
+            for v in o["spec"].get("versions", []):
+                out.add(f"{group}/{v['name']}")
+                out.add(f"{group}/{v['name']}/{o['spec']['names']['kind']}")
+    return out
+
+
+# API groups the bootstrap installs before Argo CD (Argo CD itself, Cilium,
+# the Gateway API).
+BOOTSTRAP_API_VERSIONS = {"argoproj.io/v1alpha1", "cilium.io/v2", "cilium.io/v2alpha1", "gateway.networking.k8s.io/v1"}
+
+
+def objects(repo, chart_src, helm_lite):
+    apps = applications(repo)
+    prefix = gitops_prefix(repo)
+    by_cluster = {c["name"]: [] for c, _ in apps}
+    kustomized = {}
+    for cluster, app in apps:
+        spec = app["spec"]
+        for src in spec.get("sources", [spec.get("source")]):
+            if src and "path" in src and "chart" not in src:
+                path = src["path"][len(prefix):] if prefix and src["path"].startswith(prefix) else src["path"]
+                if path not in kustomized:
+                    kustomized[path] = kustomize_objects(repo, path, path)
+                for o in kustomized[path]:
+                    o = dict(o, _app=app["metadata"]["name"], _ns=spec["destination"]["namespace"])
+                    by_cluster[cluster["name"]].append(o)
+
+    def render_all(api_versions):
+        jobs = helm_jobs(repo, chart_src, helm_lite, apps, api_versions)
+        unique = sorted(set(jobs.values()))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            texts = dict(zip(unique, pool.map(render_helm, unique)))
+        out = {name: [] for name in by_cluster}
+        for (cluster, app, chart), job in jobs.items():
+            for o in parse_stream(texts[job], chart):
+                out[cluster].append(dict(o, _app=app, _ns=job[3]))
+        return out
+
+    # Charts that render a kind only when its API is served are rendered a
+    # second time with the CRDs the first pass found on each cluster.
+    first = render_all({})
+    api_versions = {c: crd_api_versions(first[c] + by_cluster[c]) | BOOTSTRAP_API_VERSIONS for c in by_cluster}
+    rendered = render_all(api_versions)
+    result = {}
+    for cluster in by_cluster:
+        objs = rendered[cluster] + by_cluster[cluster]
+        for o in objs:
+            md = o.setdefault("metadata", {})
+            if o["kind"] not in CLUSTER_SCOPED and not md.get("namespace"):
+                md["namespace"] = o["_ns"]
+        result[cluster] = objs
+    return result

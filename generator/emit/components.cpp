@@ -37,6 +37,20 @@ std::string IgnoreSecretData(std::initializer_list<const char*> names) {
   return out;
 }
 
+// The pod-template annotation checksum/config of Deployments whose chart
+// hashes a template holding its generated certificates into it: it changes
+// on every render, and each sync would roll the pods for nothing.
+std::string IgnoreCertChecksum(std::initializer_list<const char*> deployments) {
+  std::string out;
+  for (const char* name : deployments) {
+    out += fmt::format(
+        "- group: apps\n  kind: Deployment\n  name: {}\n  jqPathExpressions:\n"
+        "    - .spec.template.metadata.annotations[\"checksum/config\"]\n",
+        name);
+  }
+  return out;
+}
+
 }  // namespace
 
 // Constant work: it reads the fleet-wide sets the model gathered at build
@@ -79,7 +93,8 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          false, false,
          std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle +
              IgnoreSecretData({"linkerd-proxy-injector-k8s-tls", "linkerd-sp-validator-k8s-tls",
-                               "linkerd-policy-validator-k8s-tls"})});
+                               "linkerd-policy-validator-k8s-tls"}) +
+             IgnoreCertChecksum({"linkerd-destination", "linkerd-proxy-injector"})});
     add({"linkerd-multicluster", "linkerd-multicluster", "linkerd-multicluster", "", "mesh", "linkerd-multicluster",
          meshed, kWaveMesh, false, true, false});
     if (model.HasAddon("linkerd-viz")) {
@@ -89,7 +104,8 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
       add({"linkerd-viz", "linkerd-viz", "linkerd-viz", "", "mesh", "linkerd-viz", meshed, kWaveAgents, false, false,
            false,
            std::string(kIgnoreMutatingCaBundle) + kIgnoreApiServiceCaBundle +
-               IgnoreSecretData({"tap-k8s-tls", "tap-injector-k8s-tls"}),
+               IgnoreSecretData({"tap-k8s-tls", "tap-injector-k8s-tls"}) +
+               IgnoreCertChecksum({"metrics-api", "tap", "tap-injector"}),
            {"kube-system"}});
     }
   }

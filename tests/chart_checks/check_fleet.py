@@ -18,6 +18,12 @@ validate-repo cannot know, for one rendered repository:
   containers have each endpoint's port name.
 * hooks: a Secret an Application ignores (ignoreDifferences) as generated is
   an ordinary object, not a hook Argo CD re-creates on every sync.
+* drift: every field that differs between two renders (generated
+  certificates, passwords) or that a controller rewrites (RUNTIME_PATCHES) is
+  ignored by its Application, and respected (RespectIgnoreDifferences); no
+  Application ignores the data of every Secret.
+* scrape targets: no ServiceMonitor scrapes a control-plane component kind
+  binds to 127.0.0.1.
 
 Usage: check_fleet.py REPO --chart-src DIR --helm-lite PATH
 Exit 1 with one line per problem.
@@ -279,6 +285,99 @@ def check_loopback_targets(repo, objs_by_cluster, problems):
     return checked
 
 
+# Fields a controller rewrites after Argo CD applies them: (chart, kind) ->
+# paths. istiod sets its validating webhooks' caBundle and flips their
+# failurePolicy from Ignore to Fail once it serves (also base's default
+# validator).
+RUNTIME_PATCHES = {("base", "ValidatingWebhookConfiguration"): [".webhooks[].failurePolicy",
+                                                                ".webhooks[].clientConfig.caBundle"],
+                   ("istiod", "ValidatingWebhookConfiguration"): [".webhooks[].failurePolicy",
+                                                                  ".webhooks[].clientConfig.caBundle"]}
+
+
+def differing_paths(a, b, path=()):
+    """The leaf paths where two renders of one object differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b)):
+            if not str(k).startswith("_"):
+                out += differing_paths(a.get(k), b.get(k), path + (k,))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [p for i, (x, y) in enumerate(zip(a, b)) for p in differing_paths(x, y, path + (i,))]
+    return [] if a == b else [path]
+
+
+def jq_form(path):
+    """.a.b[].c, with a key that is not an identifier as ["key"]."""
+    return "".join("[]" if isinstance(t, int) else "." + t if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(t))
+                   else f'["{t}"]' for t in path)
+
+
+def pointer_form(path):
+    return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in path)
+
+
+def ignored(entries, obj, path):
+    """Whether an ignoreDifferences entry of obj's Application covers path
+    (a tuple of keys) or, given as a string, a jq form."""
+    api = obj.get("apiVersion", "")
+    group = api.split("/")[0] if "/" in api else ""
+    jq = path if isinstance(path, str) else jq_form(path)
+    pointer = None if isinstance(path, str) else pointer_form(path)
+    for e in entries:
+        if e.get("kind") != obj["kind"] or e.get("group", "") != group:
+            continue
+        if e.get("name") and e["name"] != obj["metadata"].get("name"):
+            continue
+        if e.get("namespace") and e["namespace"] != obj["metadata"].get("namespace"):
+            continue
+        for expr in e.get("jqPathExpressions", []):
+            expr = expr.replace("?", "")
+            if jq == expr or jq.startswith(expr + ".") or jq.startswith(expr + "["):
+                return True
+        for p in e.get("jsonPointers", []):
+            if pointer is not None and (pointer == p or pointer.startswith(p.rstrip("/") + "/")):
+                return True
+    return False
+
+
+def check_drift(repo, objs_by_cluster, problems):
+    """What differs from one render to the next, and what a controller
+    rewrites, is ignored by its Application, and kept as it is live
+    (RespectIgnoreDifferences), else each sync rotates it; a hook is
+    re-created on every sync, so ignoring it keeps nothing; no Application
+    ignores the data of every Secret (that hides real drift)."""
+    apps = {app["metadata"]["name"]: app["spec"] for _, app in fleet_objects.applications(repo)}
+    checked = 0
+    for name, spec in apps.items():
+        for e in spec.get("ignoreDifferences", []):
+            if e.get("kind") == "Secret" and not e.get("name"):
+                problems.append(f"{name}: ignores the data of every Secret; name the generated ones")
+    for cluster, objs in objs_by_cluster.items():
+        for o in objs:
+            spec = apps.get(o.get("_app"), {})
+            entries = spec.get("ignoreDifferences", [])
+            respects = "RespectIgnoreDifferences=true" in spec.get("syncPolicy", {}).get("syncOptions", [])
+            what = f"{cluster}: {o['_app']} {o['kind']} {o['metadata'].get('name')}"
+            paths = differing_paths(o, o["_again"]) if "_again" in o else []
+            if paths and "helm.sh/hook" in o["metadata"].get("annotations", {}):
+                problems.append(f"{what} is generated anew on every render and is a Helm hook: Argo CD "
+                                f"re-creates it on every sync")
+                continue
+            paths += RUNTIME_PATCHES.get((o.get("_source"), o["kind"]), [])
+            for path in paths:
+                checked += 1
+                shown = path if isinstance(path, str) else jq_form(path)
+                if not ignored(entries, o, path):
+                    problems.append(f"{what}: {shown} changes on every render or is rewritten live, and the "
+                                    f"Application does not ignore it (permanent drift)")
+                elif not respects:
+                    problems.append(f"{what}: {shown} is ignored but not respected (RespectIgnoreDifferences): "
+                                    f"every sync replaces it")
+    return checked
+
+
 def check_generated_secrets_not_hooks(repo, objs_by_cluster, problems):
     ignored = {}
     for path in glob.glob(os.path.join(repo, "argocd", "applicationsets", "*.yaml")):
@@ -313,7 +412,8 @@ def main():
               "node ports": node_port_addresses(facts, objs, problems),
               "monitors": check_monitors(objs, problems),
               "control-plane targets": check_loopback_targets(args.repo, objs, problems),
-              "generated secrets": check_generated_secrets_not_hooks(args.repo, objs, problems)}
+              "generated secrets": check_generated_secrets_not_hooks(args.repo, objs, problems),
+              "generated or live-patched fields": check_drift(args.repo, objs, problems)}
     for p in problems:
         print("FAIL", p)
     total = sum(len(v) for v in objs.values())

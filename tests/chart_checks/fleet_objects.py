@@ -169,6 +169,35 @@ def kustomize_objects(repo, path, source):
     return parse_stream(result.stdout, source)
 
 
+RANDOM_FUNCTIONS = re.compile(r"\b(genCA|genSelfSignedCert|genSignedCert|genPrivateKey|randAlphaNum|randAlpha|"
+                              r"randAscii|randNumeric|uuidv4)\b")
+_random_charts = {}
+
+
+def uses_randomness(directory):
+    """Whether any template of the chart (or its subcharts) calls a function
+    whose result differs on every render."""
+    if directory not in _random_charts:
+        found = False
+        for root, _, files in os.walk(directory):
+            for name in files:
+                if name.endswith((".yaml", ".tpl", ".yml")) and "templates" in root:
+                    with open(os.path.join(root, name), errors="replace") as f:
+                        if RANDOM_FUNCTIONS.search(f.read()):
+                            found = True
+                            break
+            if found:
+                break
+        _random_charts[directory] = found
+    return _random_charts[directory]
+
+
+def identity(o):
+    md = o.get("metadata", {})
+    return (o["_app"], o.get("apiVersion", "").split("/")[0] if "/" in o.get("apiVersion", "") else "", o["kind"],
+            md.get("namespace", o.get("_ns", "")), md.get("name"))
+
+
 def crd_api_versions(objs):
     out = set()
     for o in objs:
@@ -201,14 +230,16 @@ def objects(repo, chart_src, helm_lite):
                     o = dict(o, _app=app["metadata"]["name"], _ns=spec["destination"]["namespace"])
                     by_cluster[cluster["name"]].append(o)
 
-    def render_all(api_versions):
+    def render_all(api_versions, again=False):
         jobs = helm_jobs(repo, chart_src, helm_lite, apps, api_versions)
         unique = sorted(set(jobs.values()))
+        if again:  # only charts that can render differently each time
+            unique = [j for j in unique if uses_randomness(j[1])]
         with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             texts = dict(zip(unique, pool.map(render_helm, unique)))
         out = {name: [] for name in by_cluster}
         for (cluster, app, chart), job in jobs.items():
-            for o in parse_stream(texts[job], chart):
+            for o in parse_stream(texts[job], chart) if job in texts else []:
                 out[cluster].append(dict(o, _app=app, _ns=job[3]))
         return out
 
@@ -217,10 +248,17 @@ def objects(repo, chart_src, helm_lite):
     first = render_all({})
     api_versions = {c: crd_api_versions(first[c] + by_cluster[c]) | BOOTSTRAP_API_VERSIONS for c in by_cluster}
     rendered = render_all(api_versions)
+    # And once more, to see what changes from one render to the next.
+    rerendered = render_all(api_versions, again=True)
     result = {}
     for cluster in by_cluster:
         objs = rendered[cluster] + by_cluster[cluster]
-        for o in objs:
+        twins = {identity(o): o for o in rerendered[cluster]}
+        for o in rendered[cluster]:
+            twin = twins.get(identity(o))
+            if twin is not None:
+                o["_again"] = twin
+        for o in objs + rerendered[cluster]:
             md = o.setdefault("metadata", {})
             if o["kind"] not in CLUSTER_SCOPED and not md.get("namespace"):
                 md["namespace"] = o["_ns"]

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "out/commit.h"
+#include "out/git_library.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -143,4 +144,45 @@ TEST_CASE("rendering the repository's own lgtm.yaml reproduces the repository", 
   INFO(printed);
   REQUIRE(again.has_value());
   CHECK(again->Files() == first.Files());
+}
+
+TEST_CASE("a tampered manifest deletes nothing lgtmgen did not write: never .git, never outside, never edited files",
+          "[render]") {
+  TempDir dir;
+  CommitTo(Render(MinimalSpec()), dir.path);
+  fs::create_directories(dir.path / ".git");
+  std::ofstream(dir.path / ".git" / "HEAD") << "ref: refs/heads/main\n";
+  std::ofstream(dir.path / "NOTES.md") << "my notes\n";
+  std::ofstream(dir.path / "stale.yaml") << "lgtmgen wrote this\n";
+  std::ofstream(dir.path / "stale-edited.yaml") << "edited since\n";
+  {
+    std::ofstream manifest(dir.path / out::kManifestPath, std::ios::app);
+    manifest << out::GitBlobId("ref: refs/heads/main\n") << " .git/HEAD\n"
+             << out::GitBlobId("ref: refs/heads/main\n") << " ./.git/HEAD\n"
+             << out::GitBlobId("ref: refs/heads/main\n") << " sub/../.git/HEAD\n"
+             << "0000000000000000000000000000000000000000 NOTES.md\n"
+             << "NOTES.md\n"  // no id: not provably lgtmgen's
+             << out::GitBlobId("lgtmgen wrote this\n") << " stale.yaml\n"
+             << out::GitBlobId("what lgtmgen wrote\n") << " stale-edited.yaml\n";
+  }
+  out::RealFileSystem disk;
+  const out::CommitResult r = out::Commit(Render(MinimalSpec()), dir.path.string(), out::CommitMode::kWrite, false, disk);
+  CHECK(r.changes.removed == std::vector<std::string>{"stale.yaml"});
+  CHECK(r.kept == std::vector<std::string>{"NOTES.md", "stale-edited.yaml"});
+  CHECK(fs::exists(dir.path / ".git" / "HEAD"));
+  CHECK(fs::exists(dir.path / "NOTES.md"));
+  CHECK(fs::exists(dir.path / "stale-edited.yaml"));
+  CHECK_FALSE(fs::exists(dir.path / "stale.yaml"));
+}
+
+TEST_CASE("only plain relative paths inside the output can be owned", "[render]") {
+  for (const char* bad : {"", "/etc/passwd", "../x", "a/../../x", "./x", "a//b", "a/", ".git/config", "x/.git/HEAD",
+                          ".git", "a\\b"}) {
+    INFO(bad);
+    CHECK_FALSE(out::IsOwnablePath(bad));
+  }
+  for (const char* good : {"README.md", "clusters/a/values/x.yaml", ".lgtmgen/manifest", "a..b/c", ".gitignore"}) {
+    INFO(good);
+    CHECK(out::IsOwnablePath(good));
+  }
 }

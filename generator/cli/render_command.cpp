@@ -107,6 +107,11 @@ int RunRender(const RenderOptions& o, Context& ctx) {
     ctx.err << "lgtmgen: warning: " << path << " was edited by hand since lgtmgen wrote it; "
             << (o.check ? "render would overwrite the edit" : "the edit was overwritten") << "\n";
   }
+  for (const std::string& path : result.kept) {
+    ctx.err << "lgtmgen: warning: " << path << " is no longer generated but is not what lgtmgen wrote (edited "
+            << "since, or listed in " << out::kManifestPath << " by someone else); "
+            << (o.check ? "render would keep it" : "kept it") << "\n";
+  }
   if (o.check) {
     if (c.Empty()) {
       ctx.out << o.output << " is up to date (" << c.unchanged << " files)\n";

@@ -32,6 +32,22 @@ std::string ManifestText(const OutputTree& tree) {
   return text;
 }
 
+bool IsOwnablePath(const std::string& path) {
+  if (path.empty() || path.front() == '/' || path.back() == '/' || path.find('\\') != std::string::npos ||
+      path.find('\0') != std::string::npos) {
+    return false;
+  }
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t slash = std::min(path.find('/', start), path.size());
+    const std::string part = path.substr(start, slash - start);
+    // Never outside the directory, never Git's own files, whoever edited the manifest.
+    if (part.empty() || part == "." || part == ".." || part == ".git") return false;
+    start = slash + 1;
+  }
+  return true;
+}
+
 std::map<std::string, std::string> ReadManifest(const std::string& text) {
   std::map<std::string, std::string> owned;
   std::istringstream in(text);
@@ -40,8 +56,7 @@ std::map<std::string, std::string> ReadManifest(const std::string& text) {
     const size_t space = line.find(' ');
     const std::string id = space == std::string::npos ? "" : line.substr(0, space);
     const std::string path = space == std::string::npos ? line : line.substr(space + 1);
-    // Never follow a manifest outside the directory, whoever edited it.
-    if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos) continue;
+    if (!IsOwnablePath(path)) continue;
     owned[path] = id;
   }
   return owned;
@@ -78,9 +93,16 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
       ++changes.unchanged;
     }
   }
-  for (const auto& [path, _] : previous) {
-    if (files.count(path) == 0 && path != kManifestPath && fs.Read(JoinPath(dir, path))) {
+  for (const auto& [path, id] : previous) {
+    if (files.count(path) != 0 || path == kManifestPath) continue;
+    const std::optional<std::string> current = fs.Read(JoinPath(dir, path));
+    if (!current) continue;
+    // Only what lgtmgen provably wrote goes: the content must still be what
+    // the manifest recorded (a forged entry, or a file edited since, stays).
+    if (!id.empty() && GitBlobId(*current) == id) {
       changes.removed.push_back(path);
+    } else {
+      result.kept.push_back(path);
     }
   }
   if (mode == CommitMode::kCheck) return result;

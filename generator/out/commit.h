@@ -31,17 +31,26 @@ struct CommitResult {
   /// Files lgtmgen owns whose content on disk was not what it last wrote
   /// (edited by hand); the write replaced them.
   std::vector<std::string> hand_edited;
+  /// Files the previous manifest lists that the tree no longer has, left in
+  /// place because their content is not what the manifest says lgtmgen wrote
+  /// (edited since, or an entry lgtmgen did not write).
+  std::vector<std::string> kept;
   std::string refusal;  ///< not empty: nothing was written, and this says why
 };
 
 /// Compares tree (plus its manifest) with dir. In kWrite mode writes added and
 /// changed files (atomically, one by one), leaves identical files untouched
 /// (their mtime too) and removes files the previous manifest lists that the
-/// tree no longer has. In kCheck mode writes nothing. Refuses, writing nothing,
+/// tree no longer has, when their content is still what the manifest
+/// recorded (else they are kept, see CommitResult::kept). In kCheck mode writes nothing. Refuses, writing nothing,
 /// when dir is not empty (entries starting with '.' do not count), has no
 /// manifest and force is false. Throws IoError.
 [[nodiscard]] CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode mode,
                                   bool force, FileSystem& fs);
+
+/// True for a relative path lgtmgen may own inside its output directory: no
+/// empty, "." or ".." component, nothing under .git, no backslash or NUL.
+[[nodiscard]] bool IsOwnablePath(const std::string& path);
 
 /// True for content that starts with a shebang: written with mode 0755.
 [[nodiscard]] bool IsScript(const std::string& content);
@@ -51,7 +60,7 @@ struct CommitResult {
 [[nodiscard]] std::string ManifestText(const OutputTree& tree);
 
 /// Parses a manifest: path → blob id ("" for a line without one). Paths that
-/// are absolute or contain ".." are dropped.
+/// IsOwnablePath refuses are dropped.
 [[nodiscard]] std::map<std::string, std::string> ReadManifest(const std::string& text);
 
 }  // namespace lgtmgen::out

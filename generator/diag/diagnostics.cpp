@@ -53,10 +53,30 @@ std::string Location(const SourceLoc& loc) {
   return fmt::format("{}:{}:{}", loc.file, loc.line, loc.col);
 }
 
+// text with every control character but tab shown as an escape (\n, \r,
+// \x1b...): a spec value quoted in a message never moves the cursor, clears
+// the terminal or starts a line of its own.
+std::string Printable(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 void AppendSourceLine(std::string& out, const SourceLoc& loc, const SourceTexts& sources) {
   const std::string* line = sources.Line(loc.file, loc.line);
   if (line == nullptr) return;
-  out += fmt::format("{:>5} | {}\n", loc.line, *line);
+  out += fmt::format("{:>5} | {}\n", loc.line, Printable(*line));
   std::string pad;
   for (int i = 1; i < loc.col && i <= static_cast<int>(line->size()); ++i) {
     pad += (*line)[static_cast<size_t>(i - 1)] == '\t' ? '\t' : ' ';
@@ -74,11 +94,11 @@ std::string Format(const Diagnostics& diags, const SourceTexts& sources, size_t 
     if (d.severity == Severity::kWarning) ++warnings;
     if (shown++ == max_shown) out += fmt::format("(only the first {} diagnostics are shown)\n", max_shown);
     if (shown > max_shown) continue;
-    out += fmt::format("{}: {}: {}\n", Location(d.loc), SeverityName(d.severity), d.message);
+    out += fmt::format("{}: {}: {}\n", Location(d.loc), SeverityName(d.severity), Printable(d.message));
     AppendSourceLine(out, d.loc, sources);
-    if (!d.hint.empty()) out += fmt::format("  hint: {}\n", d.hint);
+    if (!d.hint.empty()) out += fmt::format("  hint: {}\n", Printable(d.hint));
     for (const Note& n : d.notes) {
-      out += fmt::format("{}: note: {}\n", Location(n.loc), n.message);
+      out += fmt::format("{}: note: {}\n", Location(n.loc), Printable(n.message));
       AppendSourceLine(out, n.loc, sources);
     }
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -172,6 +173,23 @@ std::string SecretEnvVar(const std::string& secret, const std::string& key) {
   return out;
 }
 
+// Single-quotes s for bash.
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// s as one bash word: as it is when it holds only characters bash gives no
+// meaning to, else single-quoted. Every spec value written into a script
+// goes through it (the schema's patterns already refuse the rest).
+std::string ShellWord(const std::string& s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || (c != 0 && std::strchr("_./:@%+=,-", c) != nullptr);
+  });
+  return plain ? s : ShellQuote(s);
+}
+
 // The Secrets alerting.receivers reference, in namespace monitoring of the
 // central cluster (where the AlertmanagerConfig reads them): credentials
 // someone else issues, so each key must come from the environment.
@@ -193,10 +211,12 @@ std::string AlertingSecretSteps(const model::Model& model) {
       std::string shell_var = "v_" + var;
       std::transform(shell_var.begin(), shell_var.end(), shell_var.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      out += fmt::format("{}=$(resolve {} monitoring {} {} required)\n", shell_var, var, secret, key);
-      pairs += fmt::format(" \"{}=${{{}}}\"", key, shell_var);
+      out += fmt::format("{}=$(resolve {} monitoring {} {} required)\n", shell_var, var, ShellWord(secret),
+                         ShellWord(key));
+      pairs += ShellWord(key) == key ? fmt::format(" \"{}=${{{}}}\"", key, shell_var)
+                                     : fmt::format(" {}\"${{{}}}\"", ShellQuote(key + "="), shell_var);
     }
-    out += fmt::format("put_secret \"${{CENTRAL}}\" monitoring {}{}\n", secret, pairs);
+    out += fmt::format("put_secret \"${{CENTRAL}}\" monitoring {}{}\n", ShellWord(secret), pairs);
   }
   return out;
 }
@@ -230,12 +250,6 @@ std::string SecretSteps(const model::Model& model) {
   return out;
 }
 
-// Single-quotes s for bash.
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // Where a scenario's agents of each signal run: metrics, logs, traces
 // (scenario "none": nowhere).

@@ -42,6 +42,7 @@ TEST_CASE("command line cases", "[cli]") {
       {"schema", 0, "schema", "\"$schema\": \"http://json-schema.org/draft-07/schema#\"", ""},
       {"model", 0, "model --preset minimal", "\"argocdCluster\": \"lgtm-central\"", ""},
       {"list files", 0, "render --preset minimal -o /nonexistent --list-files", "argocd/root.yaml", ""},
+      {"empty output", 2, "render --preset minimal -o ''", "", "-o names no directory"},
   };
   for (const Case& c : cases) {
     DYNAMIC_SECTION(c.name) {

@@ -186,3 +186,36 @@ TEST_CASE("only plain relative paths inside the output can be owned", "[render]"
     CHECK(out::IsOwnablePath(good));
   }
 }
+
+TEST_CASE("nothing is written, read or removed through a symbolic link inside the output", "[render]") {
+  TempDir dir;
+  TempDir elsewhere;
+  CommitTo(Render(MinimalSpec()), dir.path);
+  // A generated directory replaced by a link to somewhere else: refused, nothing written there.
+  fs::rename(dir.path / "bootstrap", elsewhere.path / "bootstrap");
+  fs::create_directory_symlink(elsewhere.path / "bootstrap", dir.path / "bootstrap");
+  std::ofstream(elsewhere.path / "bootstrap" / "all.sh") << "changed outside\n";
+  out::RealFileSystem disk;
+  const out::CommitResult r = out::Commit(Render(MinimalSpec()), dir.path.string(), out::CommitMode::kWrite, false, disk);
+  CHECK(r.symlink);
+  CHECK(r.refusal.find("symbolic link") != std::string::npos);
+  CHECK(test::ReadFile((elsewhere.path / "bootstrap" / "all.sh").string()) == std::string("changed outside\n"));
+
+  // A fresh directory whose only entry is .lgtmgen -> elsewhere: refused, no manifest written through it.
+  TempDir fresh;
+  TempDir target;
+  fs::create_directory_symlink(target.path, fresh.path / ".lgtmgen");
+  const out::CommitResult f = out::Commit(Render(MinimalSpec()), fresh.path.string(), out::CommitMode::kWrite, false, disk);
+  CHECK(f.symlink);
+  CHECK(test::ReadTree(target.path.string()).empty());
+
+  // A generated file replaced by a link: the link is replaced by the file, its target untouched.
+  TempDir third;
+  CommitTo(Render(MinimalSpec()), third.path);
+  std::ofstream(elsewhere.path / "secret.txt") << "not lgtmgen's\n";
+  fs::remove(third.path / "README.md");
+  fs::create_symlink(elsewhere.path / "secret.txt", third.path / "README.md");
+  CommitTo(Render(MinimalSpec()), third.path);
+  CHECK_FALSE(fs::is_symlink(third.path / "README.md"));
+  CHECK(test::ReadFile((elsewhere.path / "secret.txt").string()) == std::string("not lgtmgen's\n"));
+}

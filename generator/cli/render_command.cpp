@@ -81,6 +81,11 @@ int RunRender(const RenderOptions& o, Context& ctx) {
     ctx.err << "lgtmgen: error: -m, --branch, --author and --push go with --commit\n";
     return kInvalid;
   }
+  if (o.output.empty()) {
+    ctx.err << "lgtmgen: error: -o names no directory\n  hint: write -o DIR (-o . to render into the current "
+            << "directory)\n";
+    return kInvalid;
+  }
   if (o.commit && (o.check || o.list_files)) {
     ctx.err << "lgtmgen: error: --commit cannot be combined with --check or --list-files\n";
     return kInvalid;
@@ -98,8 +103,11 @@ int RunRender(const RenderOptions& o, Context& ctx) {
   const out::CommitMode mode = o.check ? out::CommitMode::kCheck : out::CommitMode::kWrite;
   const out::CommitResult result = out::Commit(*tree, o.output, mode, o.force, ctx.fs);
   if (!result.refusal.empty()) {
-    ctx.err << "lgtmgen: error: " << result.refusal << "\n  hint: render into a new or empty directory, or "
-            << "pass --force to write into this one (lgtmgen then owns the files it writes)\n";
+    ctx.err << "lgtmgen: error: " << result.refusal << "\n  hint: "
+            << (result.symlink ? "replace the link by a directory, or render elsewhere"
+                               : "render into a new or empty directory, or pass --force to write into this one "
+                                 "(lgtmgen then owns the files it writes)")
+            << "\n";
     return kInvalid;
   }
   const out::ChangeSet& c = result.changes;

@@ -62,11 +62,53 @@ std::map<std::string, std::string> ReadManifest(const std::string& text) {
   return owned;
 }
 
+namespace {
+
+// Finds symbolic links on the way to files inside dir, checking each
+// directory once: lgtmgen never writes, reads or removes through one.
+class SymlinkGuard {
+ public:
+  SymlinkGuard(const std::string& dir, const FileSystem& fs) : dir_(dir), fs_(fs) {}
+
+  /// The first directory of rel (relative to dir) that is a symbolic link,
+  /// or "" when none is.
+  std::string LinkedDirectoryOf(const std::string& rel) {
+    for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
+      const std::string prefix = rel.substr(0, slash);
+      auto [it, fresh] = checked_.emplace(prefix, false);
+      if (fresh) it->second = fs_.IsSymlink(JoinPath(dir_, prefix));
+      if (it->second) return prefix;
+    }
+    return "";
+  }
+  bool IsLink(const std::string& rel) const { return fs_.IsSymlink(JoinPath(dir_, rel)); }
+
+ private:
+  const std::string& dir_;
+  const FileSystem& fs_;
+  std::map<std::string, bool> checked_;
+};
+
+}  // namespace
+
 CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode mode, bool force,
                     FileSystem& fs) {
   CommitResult result;
   std::map<std::string, std::string> files = tree.Files();
   files[kManifestPath] = ManifestText(tree);
+
+  SymlinkGuard guard(dir, fs);
+  for (const auto& [path, _] : files) {
+    const std::string linked = guard.LinkedDirectoryOf(path);
+    if (!linked.empty()) {
+      result.refusal = fmt::format(
+          "{} is a symbolic link; lgtmgen writes only inside {} and never through a link (it would write {} "
+          "elsewhere)",
+          JoinPath(dir, linked), dir, path);
+      result.symlink = true;
+      return result;
+    }
+  }
 
   const std::optional<std::string> manifest = fs.Read(JoinPath(dir, kManifestPath));
   if (!manifest && fs.IsDirectory(dir) && !DirectoryIsEmpty(dir, fs) && !force) {
@@ -80,7 +122,10 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
 
   ChangeSet& changes = result.changes;
   for (const auto& [path, content] : files) {
-    const std::optional<std::string> current = fs.Read(JoinPath(dir, path));
+    // A link where a file belongs is replaced by the file (a rename replaces
+    // the link itself); what it points to is neither read nor touched.
+    const std::optional<std::string> current =
+        guard.IsLink(path) ? std::optional<std::string>(std::string()) : fs.Read(JoinPath(dir, path));
     if (!current) {
       changes.added.push_back(path);
     } else if (*current != content) {
@@ -95,6 +140,10 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
   }
   for (const auto& [path, id] : previous) {
     if (files.count(path) != 0 || path == kManifestPath) continue;
+    if (!guard.LinkedDirectoryOf(path).empty() || guard.IsLink(path)) {
+      result.kept.push_back(path);
+      continue;
+    }
     const std::optional<std::string> current = fs.Read(JoinPath(dir, path));
     if (!current) continue;
     // Only what lgtmgen provably wrote goes: the content must still be what

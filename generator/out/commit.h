@@ -36,6 +36,7 @@ struct CommitResult {
   /// (edited since, or an entry lgtmgen did not write).
   std::vector<std::string> kept;
   std::string refusal;  ///< not empty: nothing was written, and this says why
+  bool symlink = false;  ///< the refusal is for a symbolic link on the way to a file
 };
 
 /// Compares tree (plus its manifest) with dir. In kWrite mode writes added and

@@ -33,6 +33,11 @@ class FileSystem {
   /// Removes the file path, then each parent directory up to (not including)
   /// stop_at that became empty. Throws IoError.
   virtual void Remove(const std::string& path, const std::string& stop_at) = 0;
+  /// True when path itself is a symbolic link (not followed).
+  [[nodiscard]] virtual bool IsSymlink(const std::string& path) const {
+    (void)path;
+    return false;
+  }
 
   /// One file for WriteAll.
   struct File {
@@ -57,6 +62,7 @@ class RealFileSystem final : public FileSystem {
   void Write(const std::string& path, const std::string& content, bool executable = false) override;
   void Remove(const std::string& path, const std::string& stop_at) override;
   void WriteAll(const std::vector<File>& files) override;
+  bool IsSymlink(const std::string& path) const override;
 };
 
 /// An in-memory disk for tests; counts writes and removals.

@@ -25,6 +25,11 @@ std::optional<std::string> RealFileSystem::Read(const std::string& path) const {
   return text.str();
 }
 
+bool RealFileSystem::IsSymlink(const std::string& path) const {
+  std::error_code ec;
+  return fs::is_symlink(fs::symlink_status(path, ec));
+}
+
 bool RealFileSystem::IsDirectory(const std::string& path) const {
   std::error_code ec;
   return fs::is_directory(path, ec);

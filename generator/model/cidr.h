@@ -12,7 +12,7 @@ struct Cidr {
 
   [[nodiscard]] uint32_t First() const { return address; }
   [[nodiscard]] uint32_t Last() const {
-    return prefix == 0 ? 0xffffffffu : address | (0xffffffffu >> prefix);
+    return prefix == 0 ? 0xffffffffu : prefix >= 32 ? address : address | (0xffffffffu >> prefix);
   }
   [[nodiscard]] bool Overlaps(const Cidr& other) const {
     return First() <= other.Last() && other.First() <= Last();

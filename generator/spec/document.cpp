@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <regex>
+#include <vector>
 
 namespace lgtmgen::spec {
 namespace {
@@ -28,7 +29,13 @@ ordered_json PlainScalar(const std::string& s) {
       return s;
     }
   }
-  if (std::regex_match(s, kFloat)) return std::stod(s);
+  if (std::regex_match(s, kFloat)) {
+    try {
+      return std::stod(s);
+    } catch (const std::out_of_range&) {
+      return s;  // beyond a double (1e309): a string, which the schema then refuses with its location
+    }
+  }
   return s;
 }
 
@@ -117,7 +124,14 @@ std::optional<Document> Load(const std::string& file, const std::string& text,
   doc.text = text;
   YAML::Node node;
   try {
-    node = YAML::Load(text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    for (size_t i = 1; i < documents.size(); ++i) {
+      if (documents[i].IsNull()) continue;  // an empty document after a trailing `---`
+      diags.Error(LocOf(file, documents[i].Mark()), "the fleet spec is one YAML document; this is another one",
+                  "remove the `---` and what follows, or put the other fleet in its own file");
+      return std::nullopt;
+    }
+    if (!documents.empty()) node = documents.front();
   } catch (const YAML::ParserException& e) {
     diags.Error(LocOf(file, e.mark), fmt::format("invalid YAML: {}", e.msg),
                 "check the indentation and quoting on this line and the one before it");

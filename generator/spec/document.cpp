@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <regex>
+#include <unordered_set>
 #include <vector>
 
 namespace lgtmgen::spec {
@@ -39,18 +40,38 @@ ordered_json PlainScalar(const std::string& s) {
   return s;
 }
 
+// A spec is small: a fleet of 1000 clusters has about 20,000 values. These
+// limits stop what only a hostile or broken file holds (an alias bomb: a few
+// hundred bytes whose aliases expand to billions of values; nesting deep
+// enough to exhaust the stack) before it costs time or memory.
+constexpr size_t kMaxValues = 200'000;
+constexpr int kMaxDepth = 64;
+
+// Thrown inside the conversion when a limit is reached, with where.
+struct LimitExceeded {
+  YAML::Mark mark;
+  std::string what;
+};
+
 class Converter {
  public:
   Converter(Document& doc, diag::Diagnostics& diags) : doc_(doc), diags_(diags) {}
 
-  ordered_json Convert(const YAML::Node& node, const std::string& pointer) {
+  ordered_json Convert(const YAML::Node& node, const std::string& pointer, int depth = 0) {
+    if (++values_ > kMaxValues) {
+      throw LimitExceeded{node.Mark(), fmt::format("the spec holds more than {} values once its aliases are "
+                                                   "expanded", kMaxValues)};
+    }
+    if (depth > kMaxDepth) {
+      throw LimitExceeded{node.Mark(), fmt::format("the spec nests deeper than {} levels", kMaxDepth)};
+    }
     doc_.value_locs.emplace(pointer, LocOf(doc_.file, node.Mark()));
     switch (node.Type()) {
-      case YAML::NodeType::Map: return ConvertMap(node, pointer);
+      case YAML::NodeType::Map: return ConvertMap(node, pointer, depth);
       case YAML::NodeType::Sequence: {
         ordered_json out = ordered_json::array();
         size_t i = 0;
-        for (const YAML::Node& item : node) out.push_back(Convert(item, Child(pointer, i++)));
+        for (const YAML::Node& item : node) out.push_back(Convert(item, Child(pointer, i++), depth + 1));
         return out;
       }
       case YAML::NodeType::Scalar:
@@ -63,8 +84,12 @@ class Converter {
   }
 
  private:
-  ordered_json ConvertMap(const YAML::Node& node, const std::string& pointer) {
+  ordered_json ConvertMap(const YAML::Node& node, const std::string& pointer, int depth) {
     ordered_json out = ordered_json::object();
+    // ordered_json finds keys by a linear scan: keys are tracked here and
+    // appended directly, so a mapping of n keys costs O(n), not O(n²).
+    auto& members = out.get_ref<ordered_json::object_t&>();
+    std::unordered_set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
       diag::SourceLoc key_loc = LocOf(doc_.file, it->first.Mark());
       if (!it->first.IsScalar()) {
@@ -73,20 +98,21 @@ class Converter {
       }
       const std::string key = it->first.Scalar();
       const std::string child = Child(pointer, key);
-      if (out.contains(key)) {
+      if (!seen.insert(key).second) {
         diags_.Error(key_loc, fmt::format("duplicate key '{}'", key),
                      "YAML keeps only one of them; remove or merge the other")
             .notes.push_back({doc_.key_locs.at(child), "first defined here"});
         continue;
       }
       doc_.key_locs.emplace(child, key_loc);
-      out[key] = Convert(it->second, child);
+      members.std::vector<ordered_json::object_t::value_type>::emplace_back(key, Convert(it->second, child, depth + 1));
     }
     return out;
   }
 
   Document& doc_;
   diag::Diagnostics& diags_;
+  size_t values_ = 0;
 };
 
 }  // namespace
@@ -143,7 +169,13 @@ std::optional<Document> Load(const std::string& file, const std::string& text,
     return std::nullopt;
   }
   const int errors_before = diags.ErrorCount();
-  doc.root = Converter(doc, diags).Convert(node, "");
+  try {
+    doc.root = Converter(doc, diags).Convert(node, "");
+  } catch (const LimitExceeded& e) {
+    diags.Error(LocOf(file, e.mark), e.what,
+                "a fleet spec is a few thousand values; check the aliases (*name) and anchors (&name) near here");
+    return std::nullopt;
+  }
   if (diags.ErrorCount() > errors_before) return std::nullopt;
   return doc;
 }

@@ -18,6 +18,13 @@ const std::regex kSecretValueKey(
 // A Secret's name: a DNS-1123 subdomain.
 const std::regex kSecretName(R"(^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$)");
 
+// A URL carrying credentials: a password in its user info (any scheme), any
+// user info in an HTTP(S) URL (a token passed as the user name), or a query
+// parameter that holds a token, key, password or signature.
+const std::regex kCredentialUrl(
+    R"(^([a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]*@|https?://[^/@\s]+@|[a-z][a-z0-9+.-]*://[^\s]*[?&#]([a-z_-]*)(token|password|passwd|pass|key|secret|sig|signature|credential|auth)[a-z_-]*=))",
+    std::regex::icase);
+
 bool EndsWithSecret(const std::string& key) {
   return key.size() > 6 && key.compare(key.size() - 6, 6, "Secret") == 0;
 }
@@ -58,6 +65,13 @@ class Walker {
                               DisplayPath(ptr)),
              fmt::format("write `{}: {{name: <secret>, key: <key>}}`; the Secret is created outside Git",
                          key));
+      return;
+    }
+    if (v.is_string() && std::regex_search(v.get<std::string>(), kCredentialUrl)) {
+      Report(ptr, fmt::format("{} is a URL with credentials in it; they would be committed to Git",
+                              DisplayPath(ptr)),
+             "write the URL without user info or token; give Argo CD the repository's credentials as a "
+             "repository Secret in the cluster, and other services theirs through *Secret references");
       return;
     }
     if (scalar && std::regex_match(key, kSecretValueKey)) {

@@ -125,3 +125,21 @@ TEST_CASE("the templates option overrides the built-in templates, and a broken o
   CHECK(broken.err.find("templates/clusters/empty-values.yaml:2: unknown variable 'chrt'") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("a dashboard file reached through a symbolic link is refused, and nothing is read through it", "[cli]") {
+  const fs::path dir = fs::path(test::UniqueTempPath("lgtmgen-cli-link-"));
+  const fs::path outside = fs::path(test::UniqueTempPath("lgtmgen-cli-outside-"));
+  fs::create_directories(dir);
+  fs::create_directories(outside);
+  std::ofstream(outside / "board.json") << R"({"uid": "board", "title": "Board"})";
+  fs::create_directory_symlink(outside, dir / "boards");
+  std::string spec = *test::ReadFile(test::SourcePath("presets/minimal.yaml"));
+  spec += "dashboards:\n  - file: boards/board.json\n";
+  std::ofstream(dir / "lgtm.yaml") << spec;
+  const CliResult r = RunCli("validate '" + (dir / "lgtm.yaml").string() + "'");
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("is reached through the symbolic link 'boards'") != std::string::npos);
+  fs::remove_all(dir);
+  fs::remove_all(outside);
+}

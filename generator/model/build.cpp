@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "diag/spelling.h"
+#include "out/commit.h"
 
 namespace lgtmgen::model {
 namespace {
@@ -140,9 +141,31 @@ class Builder {
     }
   }
 
+  // The file must lie under the spec's folder, reached without a symbolic
+  // link: its content is copied into the repository.
+  bool InsideSpecFolder(Dashboard& dash, const diag::SourceLoc& loc) {
+    while (dash.file.rfind("./", 0) == 0) dash.file.erase(0, 2);
+    if (!out::IsOwnablePath(dash.file)) {
+      diags_.Error(loc, fmt::format("dashboard file '{}' is outside the spec's folder", dash.file),
+                   "give a path relative to the spec file's folder, without '..' (copy the file there)");
+      return false;
+    }
+    for (size_t end = dash.file.find('/');; end = dash.file.find('/', end + 1)) {
+      const std::string prefix = dash.file.substr(0, end);
+      if (fs_.IsSymlink(out::JoinPath(spec_dir_, prefix))) {
+        diags_.Error(loc, fmt::format("dashboard file '{}' is reached through the symbolic link '{}'", dash.file,
+                                      prefix),
+                     "copy the file into the spec's folder: a link could point anywhere");
+        return false;
+      }
+      if (end == std::string::npos) return true;
+    }
+  }
+
   void ReadDashboardFile(Dashboard& dash) {
-    const std::string path = dash.file.rfind('/', 0) == 0 ? dash.file : out::JoinPath(spec_dir_, dash.file);
     const diag::SourceLoc loc = doc_.ValueLoc(dash.pointer + "/file");
+    if (!InsideSpecFolder(dash, loc)) return;
+    const std::string path = out::JoinPath(spec_dir_, dash.file);
     std::optional<std::string> text = fs_.Read(path);
     if (!text) {
       diags_.Error(loc, fmt::format("dashboard file '{}' does not exist", dash.file),

@@ -47,10 +47,13 @@ ordered_json PlainScalar(const std::string& s) {
 constexpr size_t kMaxValues = 200'000;
 constexpr int kMaxDepth = 64;
 
-// Thrown inside the conversion when a limit is reached, with where.
-struct LimitExceeded {
+// Thrown inside the conversion to stop it (a limit reached, an unclosed
+// quote), with where and why.
+struct Refusal {
   YAML::Mark mark;
   std::string what;
+  std::string hint =
+      "a fleet spec is a few thousand values; check the aliases (*name) and anchors (&name) near here";
 };
 
 class Converter {
@@ -59,11 +62,11 @@ class Converter {
 
   ordered_json Convert(const YAML::Node& node, const std::string& pointer, int depth = 0) {
     if (++values_ > kMaxValues) {
-      throw LimitExceeded{node.Mark(), fmt::format("the spec holds more than {} values once its aliases are "
+      throw Refusal{node.Mark(), fmt::format("the spec holds more than {} values once its aliases are "
                                                    "expanded", kMaxValues)};
     }
     if (depth > kMaxDepth) {
-      throw LimitExceeded{node.Mark(), fmt::format("the spec nests deeper than {} levels", kMaxDepth)};
+      throw Refusal{node.Mark(), fmt::format("the spec nests deeper than {} levels", kMaxDepth)};
     }
     doc_.value_locs.emplace(pointer, LocOf(doc_.file, node.Mark()));
     switch (node.Type()) {
@@ -76,6 +79,7 @@ class Converter {
       }
       case YAML::NodeType::Scalar:
         if (node.Tag() == "?") return PlainScalar(node.Scalar());
+        CheckQuoteClosed(node);
         return node.Scalar();
       case YAML::NodeType::Null:
       case YAML::NodeType::Undefined: return nullptr;
@@ -108,6 +112,28 @@ class Converter {
       members.std::vector<ordered_json::object_t::value_type>::emplace_back(key, Convert(it->second, child, depth + 1));
     }
     return out;
+  }
+
+  // yaml-cpp accepts a quoted scalar that runs to the end of the file as if
+  // the quote were closed there; YAML does not.
+  void CheckQuoteClosed(const YAML::Node& node) {
+    const std::string& text = doc_.text;
+    const auto pos = static_cast<size_t>(node.Mark().pos);
+    if (node.Mark().pos < 0 || pos >= text.size() || (text[pos] != '"' && text[pos] != '\'')) return;
+    const char quote = text[pos];
+    for (size_t i = pos + 1; i < text.size(); ++i) {
+      if (quote == '"' && text[i] == '\\') {
+        ++i;
+      } else if (text[i] == quote) {
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+          ++i;  // '' is a quote inside a single-quoted scalar
+        } else {
+          return;
+        }
+      }
+    }
+    throw Refusal{node.Mark(), "invalid YAML: the quoted string that starts here is never closed",
+                  fmt::format("add the closing {} (the string runs to the end of the file)", quote)};
   }
 
   Document& doc_;
@@ -171,9 +197,8 @@ std::optional<Document> Load(const std::string& file, const std::string& text,
   const int errors_before = diags.ErrorCount();
   try {
     doc.root = Converter(doc, diags).Convert(node, "");
-  } catch (const LimitExceeded& e) {
-    diags.Error(LocOf(file, e.mark), e.what,
-                "a fleet spec is a few thousand values; check the aliases (*name) and anchors (&name) near here");
+  } catch (const Refusal& e) {
+    diags.Error(LocOf(file, e.mark), e.what, e.hint);
     return std::nullopt;
   }
   if (diags.ErrorCount() > errors_before) return std::nullopt;

@@ -1,5 +1,6 @@
 // The real binary, as a user runs it: exit codes and what it prints.
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -42,6 +43,7 @@ TEST_CASE("command line cases", "[cli]") {
       {"schema", 0, "schema", "\"$schema\": \"http://json-schema.org/draft-07/schema#\"", ""},
       {"model", 0, "model --preset minimal", "\"argocdCluster\": \"lgtm-central\"", ""},
       {"list files", 0, "render --preset minimal -o /nonexistent --list-files", "argocd/root.yaml", ""},
+      {"spec is a folder", 2, "validate /", "", "not a regular file"},
       {"empty output", 2, "render --preset minimal -o ''", "", "-o names no directory"},
   };
   for (const Case& c : cases) {
@@ -110,6 +112,14 @@ TEST_CASE("presets init writes a spec that renders, and never overwrites", "[cli
   const CliResult again = RunCli("presets init minimal -o lgtm.yaml", dir.string());
   CHECK(again.exit_code == 2);
   CHECK(again.err.find("not overwriting") != std::string::npos);
+  // Nor a dangling link (it would write through it) or a FIFO (it would block or replace it).
+  fs::create_symlink(dir / "nowhere" / "x.yaml", dir / "dangling.yaml");
+  CHECK(RunCli("presets init minimal -o dangling.yaml", dir.string()).exit_code == 2);
+  CHECK(fs::is_symlink(dir / "dangling.yaml"));
+  CHECK_FALSE(fs::exists(dir / "nowhere"));
+  REQUIRE(::mkfifo((dir / "fifo.yaml").c_str(), 0600) == 0);
+  CHECK(RunCli("presets init minimal -o fifo.yaml", dir.string()).exit_code == 2);
+  CHECK(fs::is_fifo(dir / "fifo.yaml"));
   fs::remove_all(dir);
 }
 

@@ -54,7 +54,7 @@ int Init(const PresetOptions& o, Context& ctx) {
     ctx.out << *text;
     return kOk;
   }
-  if (ctx.fs.Read(o.init_output)) {
+  if (ctx.fs.Exists(o.init_output)) {  // a FIFO or a dangling link too: never replaced
     ctx.err << "lgtmgen: error: " << o.init_output << " exists; not overwriting it\n";
     return kInvalid;
   }

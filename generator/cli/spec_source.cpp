@@ -28,7 +28,8 @@ std::optional<SpecInput> ReadSpec(const SpecSource& source, Context& ctx) {
   }
   std::optional<std::string> text = ctx.fs.Read(source.path);
   if (!text) {
-    ctx.err << "lgtmgen: error: cannot read spec '" << source.path << "': no such file\n";
+    ctx.err << "lgtmgen: error: cannot read spec '" << source.path << "': "
+            << (ctx.fs.Exists(source.path) ? "not a regular file" : "no such file") << "\n";
     return std::nullopt;
   }
   return SpecInput{source.path, *text, out::DirName(source.path)};

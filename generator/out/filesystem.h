@@ -33,6 +33,11 @@ class FileSystem {
   /// Removes the file path, then each parent directory up to (not including)
   /// stop_at that became empty. Throws IoError.
   virtual void Remove(const std::string& path, const std::string& stop_at) = 0;
+  /// True when anything is at path: a file, directory, FIFO, device or a
+  /// symbolic link (even one that points nowhere).
+  [[nodiscard]] virtual bool Exists(const std::string& path) const {
+    return IsSymlink(path) || IsDirectory(path) || Read(path).has_value();
+  }
   /// True when path itself is a symbolic link (not followed).
   [[nodiscard]] virtual bool IsSymlink(const std::string& path) const {
     (void)path;
@@ -63,6 +68,7 @@ class RealFileSystem final : public FileSystem {
   void Remove(const std::string& path, const std::string& stop_at) override;
   void WriteAll(const std::vector<File>& files) override;
   bool IsSymlink(const std::string& path) const override;
+  bool Exists(const std::string& path) const override;
 };
 
 /// An in-memory disk for tests; counts writes and removals.

@@ -17,7 +17,11 @@ namespace fs = std::filesystem;
 
 std::optional<std::string> RealFileSystem::Read(const std::string& path) const {
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+    throw IoError(fmt::format("cannot read {}: {}", path, ec.message()));  // e.g. a folder it may not enter
+  }
+  if (!fs::is_regular_file(status)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   std::ostringstream text;
@@ -28,6 +32,11 @@ std::optional<std::string> RealFileSystem::Read(const std::string& path) const {
 bool RealFileSystem::IsSymlink(const std::string& path) const {
   std::error_code ec;
   return fs::is_symlink(fs::symlink_status(path, ec));
+}
+
+bool RealFileSystem::Exists(const std::string& path) const {
+  std::error_code ec;
+  return fs::symlink_status(path, ec).type() != fs::file_type::not_found && !ec;
 }
 
 bool RealFileSystem::IsDirectory(const std::string& path) const {

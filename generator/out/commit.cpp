@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "out/git_library.h"
@@ -30,6 +31,53 @@ std::string ManifestText(const OutputTree& tree) {
   std::string text = std::string(kManifestHeader) + "\n";
   for (const auto& [path, content] : tree.Files()) text += GitBlobId(content) + " " + path + "\n";
   return text;
+}
+
+namespace {
+
+std::string ManifestTextOf(const std::map<std::string, std::string>& ids) {
+  std::string text = std::string(kManifestHeader) + "\n";
+  for (const auto& [path, id] : ids) text += id + " " + path + "\n";
+  return text;
+}
+
+constexpr const char* kTempMarker = ".lgtmgen-tmp-";
+
+// Removes what an interrupted run left of its atomic writes: entries named
+// <file>.lgtmgen-tmp-<pid> beside a file lgtmgen owns (now or before). Each
+// folder is listed once.
+void RemoveTempFiles(const std::string& dir, const std::map<std::string, std::string>& files,
+                     const std::map<std::string, std::string>& previous, FileSystem& fs) {
+  std::map<std::string, std::set<std::string>> owned_by_folder;
+  for (const auto* list : {&files, &previous}) {
+    for (const auto& [path, _] : *list) {
+      const size_t slash = path.rfind('/');
+      owned_by_folder[slash == std::string::npos ? "" : path.substr(0, slash)].insert(
+          slash == std::string::npos ? path : path.substr(slash + 1));
+    }
+  }
+  for (const auto& [folder, names] : owned_by_folder) {
+    const std::string where = folder.empty() ? dir : JoinPath(dir, folder);
+    for (const std::string& entry : fs.List(where)) {
+      const size_t marker = entry.rfind(kTempMarker);
+      if (marker == std::string::npos || names.count(entry.substr(0, marker)) == 0) continue;
+      const std::string pid = entry.substr(marker + std::string(kTempMarker).size());
+      if (pid.empty() || !std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+      const std::string path = JoinPath(where, entry);
+      if (!fs.IsSymlink(path)) fs.Remove(path, where);
+    }
+  }
+}
+
+}  // namespace
+
+bool IdMatches(const std::string& ids, const std::string& blob_id) {
+  for (size_t start = 0;;) {
+    const size_t plus = ids.find('+', start);
+    if (ids.compare(start, plus == std::string::npos ? std::string::npos : plus - start, blob_id) == 0) return true;
+    if (plus == std::string::npos) return false;
+    start = plus + 1;
+  }
 }
 
 bool IsOwnablePath(const std::string& path) {
@@ -131,7 +179,7 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
     } else if (*current != content) {
       changes.changed.push_back(path);
       auto owned = previous.find(path);
-      if (owned != previous.end() && !owned->second.empty() && GitBlobId(*current) != owned->second) {
+      if (owned != previous.end() && !owned->second.empty() && !IdMatches(owned->second, GitBlobId(*current))) {
         result.hand_edited.push_back(path);
       }
     } else {
@@ -148,13 +196,36 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
     if (!current) continue;
     // Only what lgtmgen provably wrote goes: the content must still be what
     // the manifest recorded (a forged entry, or a file edited since, stays).
-    if (!id.empty() && GitBlobId(*current) == id) {
+    if (!id.empty() && IdMatches(id, GitBlobId(*current))) {
       changes.removed.push_back(path);
     } else {
       result.kept.push_back(path);
     }
   }
   if (mode == CommitMode::kCheck) return result;
+  if (manifest || !changes.Empty()) RemoveTempFiles(dir, files, previous, fs);
+  if (changes.Empty()) return result;
+
+  // Crash consistency: before anything changes, the manifest lists every
+  // file this run may leave behind (what it writes, with the new ids, and
+  // what it may not get to remove, with the old ones). An interrupted run
+  // leaves a directory the next run recognizes as lgtmgen's and cleans up:
+  // orphans are removed, --check reports them.
+  std::map<std::string, std::string> pending = previous;
+  for (const auto& [path, content] : files) {
+    if (path == kManifestPath) continue;
+    const std::string id = GitBlobId(content);
+    auto was = previous.find(path);
+    // A file this run rewrites holds either content until it is done.
+    pending[path] = was == previous.end() || was->second.empty() || IdMatches(was->second, id)
+                        ? id
+                        : was->second + "+" + id;
+  }
+  std::string on_disk = manifest.value_or("");
+  if (const std::string text = ManifestTextOf(pending); text != on_disk) {
+    fs.Write(JoinPath(dir, kManifestPath), text);
+    on_disk = text;
+  }
 
   std::vector<FileSystem::File> writes;
   for (const auto* list : {&changes.added, &changes.changed}) {
@@ -164,13 +235,10 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
   }
   fs.WriteAll(writes);
   for (const std::string& path : changes.removed) fs.Remove(JoinPath(dir, path), dir);
-  // The manifest goes last: if anything above failed, the old manifest still
-  // names every file lgtmgen owns, so the next run cleans up.
-  const auto& touched = changes.added;
-  const bool manifest_differs =
-      std::count(touched.begin(), touched.end(), kManifestPath) > 0 ||
-      std::count(changes.changed.begin(), changes.changed.end(), kManifestPath) > 0;
-  if (manifest_differs) fs.Write(JoinPath(dir, kManifestPath), files.at(kManifestPath));
+  // The manifest goes last: it then lists exactly this render's files. If
+  // anything above failed, the pending one still names every file lgtmgen
+  // may have left, so the next run cleans up.
+  if (on_disk != files.at(kManifestPath)) fs.Write(JoinPath(dir, kManifestPath), files.at(kManifestPath));
   return result;
 }
 

@@ -49,6 +49,9 @@ struct CommitResult {
 [[nodiscard]] CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode mode,
                                   bool force, FileSystem& fs);
 
+/// True when blob_id is one of the manifest ids ("A" or "A+B").
+[[nodiscard]] bool IdMatches(const std::string& ids, const std::string& blob_id);
+
 /// True for a relative path lgtmgen may own inside its output directory: no
 /// empty, "." or ".." component, nothing under .git, no backslash or NUL.
 [[nodiscard]] bool IsOwnablePath(const std::string& path);
@@ -60,7 +63,8 @@ struct CommitResult {
 /// per file, sorted by path. The manifest does not list itself.
 [[nodiscard]] std::string ManifestText(const OutputTree& tree);
 
-/// Parses a manifest: path → blob id ("" for a line without one). Paths that
+/// Parses a manifest: path → blob id ("" for a line without one; "A+B" while
+/// a run that rewrites the file from A to B is unfinished). Paths that
 /// IsOwnablePath refuses are dropped.
 [[nodiscard]] std::map<std::string, std::string> ReadManifest(const std::string& text);
 

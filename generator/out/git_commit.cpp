@@ -205,7 +205,7 @@ class Committer {
     for (const auto& [path, id] : owned) {
       if (id.empty()) continue;
       const std::optional<std::string> content = fs_.Read(JoinPath(dir_, path));
-      if (content && GitBlobId(*content) != id) edited.push_back(path);
+      if (content && !IdMatches(id, GitBlobId(*content))) edited.push_back(path);
     }
     if (edited.empty()) return {};
     return fmt::format(

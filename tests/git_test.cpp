@@ -161,6 +161,24 @@ TEST_CASE("render --commit: first commit, no-op, a change, and hand edits", "[gi
   CHECK(s.Git("status --porcelain").empty());
 }
 
+TEST_CASE("an index left behind by an interrupted --commit is repaired by the next run", "[git][crash]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  REQUIRE(s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor).exit_code == 0);
+  const std::string first = s.Git("rev-parse HEAD");
+  s.EditSpec("agents: alloy ", "agents: none  ");
+  REQUIRE(s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor).exit_code == 0);
+  // Killed after the commit, before the index was written: HEAD is new, the
+  // index still the old tree (a user's `git commit` would undo the change).
+  s.Git("read-tree " + first.substr(0, first.size() - 1));
+  REQUIRE_FALSE(s.Git("status --porcelain").empty());
+  const test::CliResult again = s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("nothing to commit") != std::string::npos);
+  CHECK(s.Git("status --porcelain").empty());
+  CHECK(s.Git("rev-list --count HEAD") == "2\n");
+}
+
 TEST_CASE("render --commit needs an identity and says how to give one", "[git]") {
   if (!HaveGit()) return;
   Sandbox s;

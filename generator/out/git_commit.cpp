@@ -168,15 +168,18 @@ class Committer {
     if (!refusal.empty()) return Refuse(refusal);
 
     const git_oid tree_oid = BuildTree(repo, base_tree, owned);
-    if (base_tree != nullptr && git_oid_equal(&tree_oid, git_tree_id(base_tree))) {
-      return o_.branch.empty() ? WriteDisk() : result_;  // nothing to commit
-    }
+    const bool unchanged = base_tree != nullptr && git_oid_equal(&tree_oid, git_tree_id(base_tree));
     if (o_.branch.empty()) {
       GitCommitResult written = WriteDisk();
       if (!written.refusal.empty()) return written;
+      // The index before the commit: interrupted in between, the index
+      // already holds what the next run commits, so `git status` and a
+      // user's `git commit` see lgtmgen's files, never their deletion. Also
+      // when nothing is committed: that repairs an index an earlier run left.
+      SyncIndex(repo, base_tree);
     }
+    if (unchanged) return result_;  // nothing to commit
     MakeCommit(repo, ref, base.get(), tree_oid, signature.get());
-    if (o_.branch.empty()) SyncIndex(repo);
     return result_;
   }
 
@@ -268,13 +271,49 @@ class Committer {
 
   // The checked-out index matches the commit for lgtmgen's files, so that
   // `git status` is clean; other staged changes stay staged.
-  void SyncIndex(git_repository* repo) {
+  // Only entries that differ are staged again (their blob ids are known from
+  // memory), so a run with nothing to commit costs no re-hashing.
+  void SyncIndex(git_repository* repo, git_tree* base_tree) {
     git_index* raw = nullptr;
     Check(git_repository_index(&raw, repo), "cannot open the index");
     GitIndex index(raw);
-    for (const auto& [path, _] : files_) Check(git_index_add_bypath(raw, RepoPath(path).c_str()), "cannot stage " + path);
-    for (const auto& path : removed_) git_index_remove_bypath(raw, RepoPath(path).c_str());
-    Check(git_index_write(raw), "cannot write the index");
+    bool changed = false;
+    for (const auto& [path, content] : files_) {
+      const std::string repo_path = RepoPath(path);
+      const git_index_entry* entry = git_index_get_bypath(raw, repo_path.c_str(), 0);
+      git_oid want;
+      Check(git_oid_fromstr(&want, GitBlobId(content).c_str()), "cannot read a blob id");
+      if (entry != nullptr && git_oid_equal(&entry->id, &want)) continue;
+      Check(git_index_add_bypath(raw, repo_path.c_str()), "cannot stage " + path);
+      changed = true;
+    }
+    for (const auto& path : removed_) {
+      if (git_index_get_bypath(raw, RepoPath(path).c_str(), 0) == nullptr) continue;
+      git_index_remove_bypath(raw, RepoPath(path).c_str());
+      changed = true;
+    }
+    // Entries under DIR for files that exist neither on disk, nor in this
+    // render, nor in the branch: what an interrupted run's stale index still
+    // lists (a user's committed file deleted on disk stays as it is).
+    std::vector<std::string> stale;
+    const std::string scope = prefix_.empty() ? "" : prefix_ + "/";
+    for (size_t i = 0; i < git_index_entrycount(raw); ++i) {
+      const std::string path = git_index_get_byindex(raw, i)->path;
+      if (path.compare(0, scope.size(), scope) != 0) continue;
+      const std::string rel = path.substr(scope.size());
+      if (files_.count(rel) != 0 || fs_.Exists(JoinPath(dir_, rel))) continue;
+      git_tree_entry* in_branch = nullptr;
+      if (base_tree != nullptr && git_tree_entry_bypath(&in_branch, base_tree, path.c_str()) == 0) {
+        git_tree_entry_free(in_branch);
+        continue;
+      }
+      stale.push_back(path);
+    }
+    for (const std::string& path : stale) {
+      git_index_remove_bypath(raw, path.c_str());
+      changed = true;
+    }
+    if (changed) Check(git_index_write(raw), "cannot write the index");
   }
 
   const OutputTree& tree_;

@@ -97,7 +97,8 @@ class Converter {
     for (auto it = node.begin(); it != node.end(); ++it) {
       diag::SourceLoc key_loc = LocOf(doc_.file, it->first.Mark());
       if (!it->first.IsScalar()) {
-        diags_.Error(key_loc, "a mapping key must be a plain string");
+        diags_.Error(key_loc, "a mapping key must be a plain string",
+                     "write the key as a name; a list or mapping as a key (YAML's `? ...`) means nothing here");
         continue;
       }
       const std::string key = it->first.Scalar();

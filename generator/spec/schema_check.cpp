@@ -158,6 +158,13 @@ class Checker {
     for (const auto& [k, _] : props.items()) known.push_back(k);
     for (const auto& [key, child] : obj.items()) {
       const std::string child_ptr = Child(ptr, key);
+      if (schema.contains("propertyNames") && schema["propertyNames"].contains("pattern") &&
+          !std::regex_search(key, Compiled(schema["propertyNames"]["pattern"].get<std::string>()))) {
+        diags_.Error(doc_.KeyLoc(child_ptr), fmt::format("{}: the key '{}' is not valid", DisplayPath(ptr), key),
+                     schema["propertyNames"].value(
+                         "x-hint", fmt::format("keys must match {}", schema["propertyNames"]["pattern"].get<std::string>())));
+        continue;
+      }
       if (props.contains(key)) {
         Check(props[key], child, child_ptr);
       } else if (schema.contains("additionalProperties") && schema["additionalProperties"].is_object()) {

@@ -1,9 +1,14 @@
 #include "spec/document.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <regex>
+#include <sstream>
 #include <unordered_set>
 #include <vector>
 
@@ -38,6 +43,73 @@ ordered_json PlainScalar(const std::string& s) {
     }
   }
   return s;
+}
+
+// Records where the first value of a document is (an empty document has
+// none).
+class FirstValue final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> mark;
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Seen(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { Seen(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    Seen(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    Seen(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Seen(const YAML::Mark& m) {
+    if (!mark) mark = m;
+  }
+};
+
+// Where a second, non-empty document starts, if the text has one. Reads at
+// most two documents: yaml-cpp's LoadAll can loop forever on broken input.
+std::optional<YAML::Mark> SecondDocument(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstValue first, second;
+  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return std::nullopt;
+  return second.mark;
+}
+
+// The offset of the first byte that is not part of well-formed UTF-8, or
+// npos. YAML is Unicode; the JSON the checks work on must be UTF-8.
+size_t InvalidUtf8At(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t len = 0;
+    uint32_t min = 0, cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      len = 2, min = 0x80, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3, min = 0x800, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4, min = 0x10000, cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > text.size()) return i;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xc0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += len;
+  }
+  return std::string::npos;
 }
 
 // A spec is small: a fleet of 1000 clusters has about 20,000 values. These
@@ -175,16 +247,24 @@ std::optional<Document> Load(const std::string& file, const std::string& text,
   Document doc;
   doc.file = file;
   doc.text = text;
+  if (const size_t bad = InvalidUtf8At(text); bad != std::string::npos) {
+    const size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const int line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n')) + 1;
+    const int col = static_cast<int>(bad - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
+    diags.Error(diag::SourceLoc{file, line, col},
+                fmt::format("the spec is not UTF-8 text (byte 0x{:02x})",
+                            static_cast<unsigned>(static_cast<unsigned char>(text[bad]))),
+                "save the file as UTF-8");
+    return std::nullopt;
+  }
   YAML::Node node;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    for (size_t i = 1; i < documents.size(); ++i) {
-      if (documents[i].IsNull()) continue;  // an empty document after a trailing `---`
-      diags.Error(LocOf(file, documents[i].Mark()), "the fleet spec is one YAML document; this is another one",
+    node = YAML::Load(text);  // the first document
+    if (const std::optional<YAML::Mark> second = SecondDocument(text)) {
+      diags.Error(LocOf(file, *second), "the fleet spec is one YAML document; this is another one",
                   "remove the `---` and what follows, or put the other fleet in its own file");
       return std::nullopt;
     }
-    if (!documents.empty()) node = documents.front();
   } catch (const YAML::ParserException& e) {
     diags.Error(LocOf(file, e.mark), fmt::format("invalid YAML: {}", e.msg),
                 "check the indentation and quoting on this line and the one before it");

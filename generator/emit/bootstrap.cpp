@@ -250,7 +250,6 @@ std::string SecretSteps(const model::Model& model) {
   return out;
 }
 
-
 // Where a scenario's agents of each signal run: metrics, logs, traces
 // (scenario "none": nowhere).
 std::array<std::string, 3> SignalNamespaces(const std::string& scenario) {

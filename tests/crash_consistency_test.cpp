@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "out/commit.h"
+#include "rendered_fleets.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -49,14 +50,6 @@ class CrashingFileSystem final : public out::FileSystem {
   int ops_ = 0;
 };
 
-out::OutputTree Render(const std::string& text) {
-  std::string printed;
-  std::optional<out::OutputTree> tree = test::RenderSpec("spec.yaml", text, ".", &printed);
-  INFO(printed);
-  REQUIRE(tree.has_value());
-  return *tree;
-}
-
 std::string Edited(std::string text, const std::string& from, const std::string& to) {
   const size_t at = text.find(from);
   REQUIRE(at != std::string::npos);
@@ -70,7 +63,7 @@ TEST_CASE("a render interrupted after any number of writes is repaired by the ne
   // b removes files (no agents), changes some (retention) and adds none; going
   // back from b to a adds them again.
   const std::string b = Edited(Edited(a, "agents: alloy ", "agents: none  "), "logs: 7d", "logs: 14d");
-  const out::OutputTree tree_a = Render(a), tree_b = Render(b);
+  const out::OutputTree tree_a = test::RenderOrFail(a), tree_b = test::RenderOrFail(b);
   const std::string root = test::UniqueTempPath("lgtmgen-crash-");
 
   // The clean result of each render, to compare with.

@@ -7,6 +7,7 @@
 
 #include "out/commit.h"
 #include "out/git_library.h"
+#include "rendered_fleets.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -24,14 +25,6 @@ struct TempDir {
 };
 
 std::string MinimalSpec() { return *test::ReadFile(test::SourcePath("presets/minimal.yaml")); }
-
-out::OutputTree Render(const std::string& text) {
-  std::string printed;
-  std::optional<out::OutputTree> tree = test::RenderSpec("spec.yaml", text, ".", &printed);
-  INFO(printed);
-  REQUIRE(tree.has_value());
-  return *tree;
-}
 
 out::ChangeSet CommitTo(const out::OutputTree& tree, const fs::path& dir, bool force = false) {
   out::RealFileSystem disk;
@@ -52,16 +45,16 @@ std::map<std::string, fs::file_time_type> MTimes(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("rendering the same spec twice gives byte-identical trees", "[render]") {
-  CHECK(Render(MinimalSpec()).Files() == Render(MinimalSpec()).Files());
+  CHECK(test::RenderOrFail(MinimalSpec()).Files() == test::RenderOrFail(MinimalSpec()).Files());
 }
 
 TEST_CASE("re-rendering over the previous output writes nothing", "[render]") {
   TempDir dir;
-  const out::OutputTree tree = Render(MinimalSpec());
+  const out::OutputTree tree = test::RenderOrFail(MinimalSpec());
   const out::ChangeSet first = CommitTo(tree, dir.path);
   CHECK(first.added.size() == tree.Files().size() + 1);  // + the manifest
   const auto before = MTimes(dir.path);
-  const out::ChangeSet second = CommitTo(Render(MinimalSpec()), dir.path);
+  const out::ChangeSet second = CommitTo(test::RenderOrFail(MinimalSpec()), dir.path);
   CHECK(second.Empty());
   CHECK(second.unchanged == tree.Files().size() + 1);
   CHECK(MTimes(dir.path) == before);
@@ -69,7 +62,7 @@ TEST_CASE("re-rendering over the previous output writes nothing", "[render]") {
 
 TEST_CASE("a spec change rewrites only what changed and prunes what is no longer generated", "[render]") {
   TempDir dir;
-  CommitTo(Render(MinimalSpec()), dir.path);
+  CommitTo(test::RenderOrFail(MinimalSpec()), dir.path);
   // Files lgtmgen does not own survive, including a .git folder.
   fs::create_directories(dir.path / ".git");
   std::ofstream(dir.path / ".git" / "HEAD") << "ref: refs/heads/main\n";
@@ -78,7 +71,7 @@ TEST_CASE("a spec change rewrites only what changed and prunes what is no longer
   std::string spec = MinimalSpec();
   const std::string from = "agents: alloy ";
   spec.replace(spec.find(from), from.size(), "agents: none  ");
-  const out::ChangeSet changes = CommitTo(Render(spec), dir.path);
+  const out::ChangeSet changes = CommitTo(test::RenderOrFail(spec), dir.path);
   CHECK(std::find(changes.removed.begin(), changes.removed.end(), "clusters/lgtm-central/values/alloy.yaml") !=
         changes.removed.end());
   CHECK(std::find(changes.removed.begin(), changes.removed.end(), "argocd/applicationsets/alloy.yaml") !=
@@ -91,7 +84,7 @@ TEST_CASE("a spec change rewrites only what changed and prunes what is no longer
 
 TEST_CASE("scripts are executable, other files are not", "[render]") {
   TempDir dir;
-  CommitTo(Render(MinimalSpec()), dir.path);
+  CommitTo(test::RenderOrFail(MinimalSpec()), dir.path);
   const auto exec = fs::perms::owner_exec;
   CHECK((fs::status(dir.path / "bootstrap/all.sh").permissions() & exec) == exec);
   CHECK((fs::status(dir.path / "bootstrap/lib.sh").permissions() & exec) == exec);
@@ -102,7 +95,7 @@ TEST_CASE("a directory lgtmgen did not create is refused without --force", "[ren
   TempDir dir;
   std::ofstream(dir.path / "precious.txt") << "keep me\n";
   out::RealFileSystem disk;
-  const out::OutputTree tree = Render(MinimalSpec());
+  const out::OutputTree tree = test::RenderOrFail(MinimalSpec());
   const out::CommitResult refused = out::Commit(tree, dir.path.string(), out::CommitMode::kWrite, false, disk);
   CHECK_FALSE(refused.refusal.empty());
   CHECK(test::ReadTree(dir.path.string()).size() == 1);
@@ -114,16 +107,16 @@ TEST_CASE("a directory lgtmgen did not create is refused without --force", "[ren
 TEST_CASE("a directory holding only a .git folder is not foreign", "[render]") {
   TempDir dir;
   fs::create_directories(dir.path / ".git");
-  CHECK_FALSE(CommitTo(Render(MinimalSpec()), dir.path).added.empty());
+  CHECK_FALSE(CommitTo(test::RenderOrFail(MinimalSpec()), dir.path).added.empty());
 }
 
 TEST_CASE("check mode reports changes and writes nothing", "[render]") {
   TempDir dir;
-  CommitTo(Render(MinimalSpec()), dir.path);
+  CommitTo(test::RenderOrFail(MinimalSpec()), dir.path);
   std::ofstream(dir.path / "README.md") << "edited by hand\n";
   const auto before = test::ReadTree(dir.path.string());
   out::RealFileSystem disk;
-  const out::CommitResult r = out::Commit(Render(MinimalSpec()), dir.path.string(), out::CommitMode::kCheck, false, disk);
+  const out::CommitResult r = out::Commit(test::RenderOrFail(MinimalSpec()), dir.path.string(), out::CommitMode::kCheck, false, disk);
   CHECK(r.changes.changed == std::vector<std::string>{"README.md"});
   CHECK(r.hand_edited == std::vector<std::string>{"README.md"});
   CHECK(test::ReadTree(dir.path.string()) == before);
@@ -138,7 +131,7 @@ TEST_CASE("a render that fails writes nothing", "[render]") {
 }
 
 TEST_CASE("rendering the repository's own lgtm.yaml reproduces the repository", "[render]") {
-  const out::OutputTree first = Render(MinimalSpec());
+  const out::OutputTree first = test::RenderOrFail(MinimalSpec());
   std::string printed;
   const auto again = test::RenderSpec("elsewhere/lgtm.yaml", first.Files().at("lgtm.yaml"), ".", &printed);
   INFO(printed);
@@ -149,7 +142,7 @@ TEST_CASE("rendering the repository's own lgtm.yaml reproduces the repository", 
 TEST_CASE("a tampered manifest deletes nothing lgtmgen did not write: never .git, never outside, never edited files",
           "[render]") {
   TempDir dir;
-  CommitTo(Render(MinimalSpec()), dir.path);
+  CommitTo(test::RenderOrFail(MinimalSpec()), dir.path);
   fs::create_directories(dir.path / ".git");
   std::ofstream(dir.path / ".git" / "HEAD") << "ref: refs/heads/main\n";
   std::ofstream(dir.path / "NOTES.md") << "my notes\n";
@@ -166,7 +159,7 @@ TEST_CASE("a tampered manifest deletes nothing lgtmgen did not write: never .git
              << out::GitBlobId("what lgtmgen wrote\n") << " stale-edited.yaml\n";
   }
   out::RealFileSystem disk;
-  const out::CommitResult r = out::Commit(Render(MinimalSpec()), dir.path.string(), out::CommitMode::kWrite, false, disk);
+  const out::CommitResult r = out::Commit(test::RenderOrFail(MinimalSpec()), dir.path.string(), out::CommitMode::kWrite, false, disk);
   CHECK(r.changes.removed == std::vector<std::string>{"stale.yaml"});
   CHECK(r.kept == std::vector<std::string>{"NOTES.md", "stale-edited.yaml"});
   CHECK(fs::exists(dir.path / ".git" / "HEAD"));
@@ -190,13 +183,13 @@ TEST_CASE("only plain relative paths inside the output can be owned", "[render]"
 TEST_CASE("nothing is written, read or removed through a symbolic link inside the output", "[render]") {
   TempDir dir;
   TempDir elsewhere;
-  CommitTo(Render(MinimalSpec()), dir.path);
+  CommitTo(test::RenderOrFail(MinimalSpec()), dir.path);
   // A generated directory replaced by a link to somewhere else: refused, nothing written there.
   fs::rename(dir.path / "bootstrap", elsewhere.path / "bootstrap");
   fs::create_directory_symlink(elsewhere.path / "bootstrap", dir.path / "bootstrap");
   std::ofstream(elsewhere.path / "bootstrap" / "all.sh") << "changed outside\n";
   out::RealFileSystem disk;
-  const out::CommitResult r = out::Commit(Render(MinimalSpec()), dir.path.string(), out::CommitMode::kWrite, false, disk);
+  const out::CommitResult r = out::Commit(test::RenderOrFail(MinimalSpec()), dir.path.string(), out::CommitMode::kWrite, false, disk);
   CHECK(r.symlink);
   CHECK(r.refusal.find("symbolic link") != std::string::npos);
   CHECK(test::ReadFile((elsewhere.path / "bootstrap" / "all.sh").string()) == std::string("changed outside\n"));
@@ -205,17 +198,17 @@ TEST_CASE("nothing is written, read or removed through a symbolic link inside th
   TempDir fresh;
   TempDir target;
   fs::create_directory_symlink(target.path, fresh.path / ".lgtmgen");
-  const out::CommitResult f = out::Commit(Render(MinimalSpec()), fresh.path.string(), out::CommitMode::kWrite, false, disk);
+  const out::CommitResult f = out::Commit(test::RenderOrFail(MinimalSpec()), fresh.path.string(), out::CommitMode::kWrite, false, disk);
   CHECK(f.symlink);
   CHECK(test::ReadTree(target.path.string()).empty());
 
   // A generated file replaced by a link: the link is replaced by the file, its target untouched.
   TempDir third;
-  CommitTo(Render(MinimalSpec()), third.path);
+  CommitTo(test::RenderOrFail(MinimalSpec()), third.path);
   std::ofstream(elsewhere.path / "secret.txt") << "not lgtmgen's\n";
   fs::remove(third.path / "README.md");
   fs::create_symlink(elsewhere.path / "secret.txt", third.path / "README.md");
-  CommitTo(Render(MinimalSpec()), third.path);
+  CommitTo(test::RenderOrFail(MinimalSpec()), third.path);
   CHECK_FALSE(fs::is_symlink(third.path / "README.md"));
   CHECK(test::ReadFile((elsewhere.path / "secret.txt").string()) == std::string("not lgtmgen's\n"));
 }

@@ -54,4 +54,12 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+out::OutputTree RenderOrFail(const std::string& text) {
+  std::string printed;
+  std::optional<out::OutputTree> tree = RenderSpec("spec.yaml", text, ".", &printed);
+  INFO(printed);
+  REQUIRE(tree.has_value());
+  return *tree;
+}
+
 }  // namespace lgtmgen::test

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "out/output_tree.h"
+
 namespace lgtmgen::test {
 
 struct Rendered {
@@ -17,6 +19,11 @@ struct Rendered {
 /// Every preset and every golden/<case>/spec.yaml, rendered on first use
 /// (inside a test case: a spec that does not render fails it).
 const std::vector<Rendered>& AllRenders();
+
+/// text (a spec named spec.yaml, relative paths from the current folder)
+/// rendered whole; inside a test case, a spec that does not render fails it,
+/// printing the diagnostics.
+[[nodiscard]] out::OutputTree RenderOrFail(const std::string& text);
 
 [[nodiscard]] bool EndsWith(const std::string& s, const std::string& suffix);
 

@@ -16,11 +16,10 @@ validate-repo cannot know, for one rendered repository:
   platform or an operator makes, PLATFORM_SERVICES) whose ports include each
   endpoint's port name; every PodMonitor selects a pod template whose
   containers have each endpoint's port name.
-* hooks: a Secret an Application ignores (ignoreDifferences) as generated is
-  an ordinary object, not a hook Argo CD re-creates on every sync.
 * drift: every field that differs between two renders (generated
   certificates, passwords) or that a controller rewrites (RUNTIME_PATCHES) is
-  ignored by its Application, and respected (RespectIgnoreDifferences); no
+  ignored by its Application, and respected (RespectIgnoreDifferences); such
+  an object is not a hook (Argo CD re-creates hooks on every sync); no
   Application ignores the data of every Secret.
 * scrape targets: no ServiceMonitor scrapes a control-plane component kind
   binds to 127.0.0.1.
@@ -378,24 +377,6 @@ def check_drift(repo, objs_by_cluster, problems):
     return checked
 
 
-def check_generated_secrets_not_hooks(repo, objs_by_cluster, problems):
-    ignored = {}
-    for path in glob.glob(os.path.join(repo, "argocd", "applicationsets", "*.yaml")):
-        appset = yaml.safe_load(open(path))
-        for d in appset["spec"]["template"]["spec"].get("ignoreDifferences", []):
-            if d.get("kind") == "Secret" and d.get("name"):
-                ignored.setdefault(d["name"], os.path.basename(path))
-    checked = 0
-    for cluster, objs in objs_by_cluster.items():
-        for o in objs:
-            if o["kind"] == "Secret" and o["metadata"]["name"] in ignored:
-                checked += 1
-                if "helm.sh/hook" in o["metadata"].get("annotations", {}):
-                    problems.append(f"{cluster}: Secret {o['metadata']['name']} ({o['_app']}) is a Helm hook: Argo "
-                                    f"CD re-creates it on every sync, so ignoring its data keeps nothing")
-    return checked
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("repo")
@@ -412,7 +393,6 @@ def main():
               "node ports": node_port_addresses(facts, objs, problems),
               "monitors": check_monitors(objs, problems),
               "control-plane targets": check_loopback_targets(args.repo, objs, problems),
-              "generated secrets": check_generated_secrets_not_hooks(args.repo, objs, problems),
               "generated or live-patched fields": check_drift(args.repo, objs, problems)}
     for p in problems:
         print("FAIL", p)

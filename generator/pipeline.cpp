@@ -21,6 +21,7 @@ std::optional<model::Model> LoadModel(const SpecInput& input, const out::FileSys
   std::optional<spec::Document> doc = spec::Load(input.display_name, input.text, diags);
   if (!doc) return std::nullopt;
   const std::set<std::string> secrets = spec::CheckNoLiteralSecrets(*doc, diags);
+  spec::CheckCommentsHoldNoSecrets(*doc, diags);
   spec::CheckSchema(kSchema, *doc, secrets, diags);
   if (diags.HasErrors()) return std::nullopt;
   model::Model model = model::Build(*doc, input.dir, fs, diags);

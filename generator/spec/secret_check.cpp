@@ -25,6 +25,37 @@ const std::regex kCredentialUrl(
     R"(^([a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]*@|https?://[^/@\s]+@|[a-z][a-z0-9+.-]*://[^\s]*[?&#]([a-z_-]*)(token|password|passwd|pass|key|secret|sig|signature|credential|auth)[a-z_-]*=))",
     std::regex::icase);
 
+// Credential shapes that are never innocent in a comment: a URL with
+// credentials, a private key block, tokens with a well-known prefix (Slack,
+// GitHub, GitLab, AWS access key ids, Slack webhook paths), and `name: value`
+// or `name=value` closing the comment, for a secret-holding name and a value of
+// six or more characters (so `# token: see the vault` is prose, not a token).
+const std::regex kCommentCredential(
+    R"(([a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]*@|https?://[^/@\s]+@|[?&](access_)?(token|password|passwd|key|secret|sig|signature|auth)=[^&\s]|-----BEGIN [A-Z ]*PRIVATE KEY-----|\bxox[abposr]-[0-9A-Za-z-]{8,}|\bgh[pousr]_[0-9A-Za-z]{20,}|\bgithub_pat_[0-9A-Za-z_]{20,}|\bglpat-[0-9A-Za-z_-]{20,}|\bAKIA[0-9A-Z]{16}\b|hooks\.slack\.com/services/[A-Za-z0-9]|\b(password|passwd|token|api[_-]?key|secret[_-]?key|access[_-]?key|routing[_-]?key|service[_-]?key|bearer)\s*[:=]\s*["']?[^\s<{$"']{6,}["']?\s*$))",
+    std::regex::icase);
+
+// The comment on a line: from the first '#' that starts a token (at the line's
+// start or after a blank) outside a quoted scalar, to the end of the line.
+// Returns npos when the line has none. A '#' inside a block scalar counts as a
+// comment here; that only widens the check (the text is copied either way).
+size_t CommentStart(const std::string& line) {
+  char quote = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    if (quote != 0) {
+      if (ch == '\\' && quote == '"') ++i;
+      else if (ch == quote) quote = 0;
+    } else if ((ch == '"' || ch == '\'') && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t' ||
+                                              line[i - 1] == ':' || line[i - 1] == '[' ||
+                                              line[i - 1] == '{' || line[i - 1] == ',' || line[i - 1] == '-')) {
+      quote = ch;
+    } else if (ch == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+
 bool EndsWithSecret(const std::string& key) {
   return key.size() > 6 && key.compare(key.size() - 6, 6, "Secret") == 0;
 }
@@ -100,6 +131,26 @@ std::set<std::string> CheckNoLiteralSecrets(const Document& doc, diag::Diagnosti
   Walker walker(doc, diags);
   walker.Walk(doc.root, "");
   return std::move(walker.reported);
+}
+
+void CheckCommentsHoldNoSecrets(const Document& doc, diag::Diagnostics& diags) {
+  size_t begin = 0;
+  for (int line_no = 1; begin < doc.text.size(); ++line_no) {
+    size_t end = doc.text.find('\n', begin);
+    if (end == std::string::npos) end = doc.text.size();
+    const std::string line = doc.text.substr(begin, end - begin);
+    begin = end + 1;
+    const size_t hash = CommentStart(line);
+    if (hash == std::string::npos) continue;
+    std::smatch m;
+    const std::string comment = line.substr(hash);
+    if (!std::regex_search(comment, m, kCommentCredential)) continue;
+    diags.Error({doc.file, line_no, static_cast<int>(hash + m.position(0)) + 1},
+                "this comment holds what looks like a credential; the spec is copied into the "
+                "repository (lgtm.yaml), comments included",
+                "remove it from the comment; credentials live in Kubernetes Secrets that the "
+                "bootstrap creates from the environment");
+  }
 }
 
 }  // namespace lgtmgen::spec

@@ -15,4 +15,10 @@ namespace lgtmgen::spec {
 [[nodiscard]] std::set<std::string> CheckNoLiteralSecrets(const Document& doc,
                                                           diag::Diagnostics& diags);
 
+/// Reports every comment in doc's text that holds a credential (a URL with
+/// user info or a token parameter, a private key block, a well-known token
+/// prefix, `password: x`). Comments are copied into the repository with the
+/// spec, so they obey the same rule as values.
+void CheckCommentsHoldNoSecrets(const Document& doc, diag::Diagnostics& diags);
+
 }  // namespace lgtmgen::spec

@@ -251,3 +251,107 @@ TEST_CASE("diff prints what render would change, golden-tested", "[git][golden]"
   const test::CliResult colored = s.Lgtmgen("diff lgtm.yaml -o repo --color always");
   CHECK(colored.out.find("\033[32m+") != std::string::npos);
 }
+
+TEST_CASE("a symbolic link in the repository is never followed: diff, --commit and --branch refuse or skip it", "[git]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  REQUIRE(s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor).exit_code == 0);
+  fs::create_directories(s.root / "elsewhere");
+  std::ofstream(s.root / "elsewhere/private.txt") << "PRIVATE-CONTENT\n";
+  // A generated file replaced by a link to a file outside: diff shows the
+  // file as changed, never the target's content.
+  fs::remove(s.root / "repo/README.md");
+  fs::create_symlink(s.root / "elsewhere/private.txt", s.root / "repo/README.md");
+  const test::CliResult diff = s.Lgtmgen("diff lgtm.yaml -o repo --color never");
+  CHECK(diff.exit_code == 1);
+  CHECK(diff.out.find("README.md") != std::string::npos);
+  CHECK(diff.out.find("PRIVATE-CONTENT") == std::string::npos);
+  // --commit counts the link as a hand edit, without reading its target.
+  const test::CliResult edited = s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor);
+  CHECK(edited.exit_code == 2);
+  CHECK(edited.err.find("edited by hand since it wrote them: README.md") != std::string::npos);
+  fs::remove(s.root / "repo/README.md");
+  s.Git("checkout -q -- README.md");
+
+  // A generated directory committed as a link: diff, --commit and --branch
+  // refuse; nothing is written through it or committed over it.
+  s.Git("rm -rq bootstrap");
+  fs::create_directory_symlink("../elsewhere", s.root / "repo/bootstrap");
+  s.Git("add bootstrap");
+  s.Git("-c user.name=Dev -c user.email=dev@example.com commit -q -m link");
+  const std::string head = s.Git("rev-parse HEAD");
+  const test::CliResult linked_diff = s.Lgtmgen("diff lgtm.yaml -o repo");
+  CHECK(linked_diff.exit_code == 2);
+  CHECK(linked_diff.err.find("repo/bootstrap is a symbolic link") != std::string::npos);
+  const test::CliResult commit = s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor);
+  CHECK(commit.exit_code == 2);
+  CHECK(commit.err.find("bootstrap is a symbolic link in the branch's last commit") != std::string::npos);
+  const test::CliResult branch = s.Lgtmgen("render lgtm.yaml -o repo --commit --branch review " + kAuthor);
+  CHECK(branch.exit_code == 2);
+  CHECK(branch.err.find("bootstrap is a symbolic link") != std::string::npos);
+  CHECK(s.Git("rev-parse HEAD") == head);
+  CHECK(s.Git("branch --list review").empty());
+  CHECK(test::ReadTree((s.root / "elsewhere").string()).size() == 1);
+}
+
+TEST_CASE("a detached HEAD is refused with a hint that works: --branch commits from it", "[git]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  REQUIRE(s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor).exit_code == 0);
+  s.Git("checkout -q --detach HEAD");
+  const std::string head = s.Git("rev-parse HEAD");
+  s.EditSpec("metrics: 7d", "metrics: 30d");
+  const test::CliResult detached = s.Lgtmgen("render lgtm.yaml -o repo --commit " + kAuthor);
+  CHECK(detached.exit_code == 2);
+  CHECK(detached.err.find("HEAD is detached") != std::string::npos);
+  CHECK(detached.err.find("--branch NAME") != std::string::npos);
+  const test::CliResult branch = s.Lgtmgen("render lgtm.yaml -o repo --commit --branch review " + kAuthor);
+  INFO(branch.err);
+  CHECK(branch.exit_code == 0);
+  CHECK(s.Git("rev-parse review~1") == head);
+  CHECK(s.Git("rev-parse HEAD") == head);
+}
+
+TEST_CASE("a failed push says what to do, not what libgit2 looked up last", "[git]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  const test::CliResult no_origin = s.Lgtmgen("render lgtm.yaml -o repo --commit --push " + kAuthor);
+  CHECK(no_origin.exit_code == 3);
+  CHECK(no_origin.err.find("no remote named 'origin'") != std::string::npos);
+  CHECK(no_origin.err.find("git remote add origin") != std::string::npos);
+  CHECK(s.Git("rev-list --count HEAD") == "1\n");  // the commit was made
+
+  s.Git("remote add origin foo://example.invalid/repo.git");
+  const test::CliResult protocol = s.Lgtmgen("render lgtm.yaml -o repo --commit --push " + kAuthor);
+  CHECK(protocol.exit_code == 3);
+  CHECK(protocol.err.find("lgtmgen cannot push to 'foo://example.invalid/repo.git'") != std::string::npos);
+
+  // An HTTP server that answers every request with 401.
+  const fs::path port_file = s.root / "port";
+  const std::string server =
+      "python3 -c \"import http.server,sys\n"
+      "class H(http.server.BaseHTTPRequestHandler):\n"
+      "  def do_GET(self):\n"
+      "    self.send_response(401); self.send_header('WWW-Authenticate','Basic realm=x');"
+      " self.send_header('Content-Length','0'); self.end_headers()\n"
+      "  do_POST = do_GET\n"
+      "  def log_message(self, *a): pass\n"
+      "s = http.server.HTTPServer(('127.0.0.1', 0), H)\n"
+      "open(sys.argv[1], 'w').write(str(s.server_port))\n"
+      "s.timeout = 20\n"
+      "for _ in range(20): s.handle_request()\n\" '" +
+      port_file.string() + "' >/dev/null 2>&1 & echo $!";
+  const std::string pid = Shell(server);
+  for (int i = 0; i < 100 && !fs::exists(port_file); ++i) Shell("sleep 0.05");
+  const std::string port = test::ReadFile(port_file.string()).value_or("");
+  REQUIRE_FALSE(port.empty());
+  s.Git("remote set-url origin http://127.0.0.1:" + port + "/repo.git");
+  const test::CliResult refused = RunCli("render lgtm.yaml -o repo --commit --push " + kAuthor, s.root.string(),
+                                         s.Env() + "GIT_TERMINAL_PROMPT=0 LGTMGEN_GIT_TOKEN=wrong ");
+  Shell("kill " + pid + " 2>/dev/null");
+  CHECK(refused.exit_code == 3);
+  INFO(refused.err);
+  CHECK(refused.err.find("did not accept our credentials") != std::string::npos);
+  CHECK(refused.err.find("LGTMGEN_GIT_TOKEN") != std::string::npos);
+  CHECK(refused.err.find("followRedirects") == std::string::npos);
+}

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "out/commit.h"
 #include "out/filesystem.h"
 #include "out/output_tree.h"
 #include "pipeline.h"
@@ -57,6 +58,10 @@ struct Rendered {
 /// ReadSpec, LoadAndReport and RenderTree in one: nullopt (diagnostics
 /// printed) when any step failed.
 [[nodiscard]] std::optional<Rendered> ReadAndRender(const SpecSource& source, Context& ctx);
+
+/// When out::Commit refused DIR (a link on the way, or a directory lgtmgen
+/// does not own), prints why with a hint and returns true.
+bool ReportRefusal(const out::CommitResult& result, std::ostream& err);
 
 /// Prints diagnostics to err with the spec's source lines.
 void Report(const diag::Diagnostics& diags, const SpecInput* input, Context& ctx);

@@ -28,7 +28,9 @@ bool UseColor(const std::string& mode) {
 int RunDiff(const DiffOptions& o, Context& ctx) {
   std::optional<Rendered> r = ReadAndRender(o.source, ctx);
   if (!r) return kInvalid;
-  const out::ChangeSet c = out::Commit(r->tree, o.output, out::CommitMode::kCheck, true, ctx.fs).changes;
+  const out::CommitResult result = out::Commit(r->tree, o.output, out::CommitMode::kCheck, true, ctx.fs);
+  if (ReportRefusal(result, ctx.err)) return kInvalid;
+  const out::ChangeSet& c = result.changes;
   ctx.out << out::RenderDiff(r->tree, o.output, c, ctx.fs, UseColor(o.color));
   const size_t total = c.added.size() + c.changed.size() + c.removed.size();
   ctx.out << total << " file" << (total == 1 ? "" : "s") << " would change in " << o.output << ": "

@@ -10,6 +10,17 @@
 #include "render/resources.h"
 
 namespace lgtmgen::cli {
+
+bool ReportRefusal(const out::CommitResult& result, std::ostream& err) {
+  if (result.refusal.empty()) return false;
+  err << "lgtmgen: error: " << result.refusal << "\n  hint: "
+      << (result.symlink ? "replace the link by a directory, or render elsewhere"
+                         : "render into a new or empty directory, or pass --force to write into this one "
+                           "(lgtmgen then owns the files it writes)")
+      << "\n";
+  return true;
+}
+
 namespace {
 
 struct RenderOptions {
@@ -102,14 +113,7 @@ int RunRender(const RenderOptions& o, Context& ctx) {
   }
   const out::CommitMode mode = o.check ? out::CommitMode::kCheck : out::CommitMode::kWrite;
   const out::CommitResult result = out::Commit(*tree, o.output, mode, o.force, ctx.fs);
-  if (!result.refusal.empty()) {
-    ctx.err << "lgtmgen: error: " << result.refusal << "\n  hint: "
-            << (result.symlink ? "replace the link by a directory, or render elsewhere"
-                               : "render into a new or empty directory, or pass --force to write into this one "
-                                 "(lgtmgen then owns the files it writes)")
-            << "\n";
-    return kInvalid;
-  }
+  if (ReportRefusal(result, ctx.err)) return kInvalid;
   const out::ChangeSet& c = result.changes;
   for (const std::string& path : result.hand_edited) {
     ctx.err << "lgtmgen: warning: " << path << " was edited by hand since lgtmgen wrote it; "

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <set>
 
 #include "out/git_handles.h"
 #include "out/git_library.h"
@@ -72,15 +73,35 @@ GitCommit CommitAt(git_repository* repo, const std::string& refname) {
   return GitCommit(commit);
 }
 
-// "refs/heads/main" for the checked-out branch, born or not.
+// "refs/heads/main" for the checked-out branch, born or not; "" when HEAD is
+// detached.
 std::string HeadBranchRef(git_repository* repo) {
   git_reference* head = nullptr;
   Check(git_reference_lookup(&head, repo, "HEAD"), "cannot read HEAD");
   GitReference owned(head);
-  if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
-    throw IoError("HEAD is detached: check out a branch, or pass --branch");
-  }
+  if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) return "";
   return git_reference_symbolic_target(head);
+}
+
+// The first directory on the way to one of files (relative to prefix) that
+// tree holds as a symbolic link, or "". Each directory is looked up once.
+std::string LinkedDirectoryInTree(git_tree* tree, const std::string& prefix,
+                                  const std::map<std::string, std::string>& files) {
+  if (tree == nullptr) return "";
+  std::set<std::string> dirs;
+  for (const auto& [path, _] : files) {
+    const std::string full = prefix.empty() ? path : prefix + "/" + path;
+    for (size_t slash = full.find('/'); slash != std::string::npos; slash = full.find('/', slash + 1)) {
+      dirs.insert(full.substr(0, slash));
+    }
+  }
+  for (const std::string& dir : dirs) {
+    git_tree_entry* raw = nullptr;
+    if (git_tree_entry_bypath(&raw, tree, dir.c_str()) < 0) continue;
+    GitTreeEntry entry(raw);
+    if (git_tree_entry_filemode(raw) == GIT_FILEMODE_LINK) return dir;
+  }
+  return "";
 }
 
 // Blob id and content of path in tree; nullopt when absent.
@@ -147,6 +168,12 @@ class Committer {
     prefix_ = at.prefix;
 
     const std::string head_ref = HeadBranchRef(repo);
+    if (head_ref.empty() && o_.branch.empty()) {
+      return Refuse(
+          "HEAD is detached, so there is no branch to commit to\n  hint: check out a branch (`git switch "
+          "main`), or pass --branch NAME to commit on a branch of its own (starting at HEAD) without touching "
+          "the checkout");
+    }
     const std::string ref = o_.branch.empty() ? head_ref : "refs/heads/" + o_.branch;
     if (!o_.branch.empty() && ref == head_ref) {
       return Refuse(fmt::format("--branch {} is the checked-out branch; render without --branch to commit to it",
@@ -154,10 +181,17 @@ class Committer {
     }
     result_.branch = ref.substr(std::string("refs/heads/").size());
     GitCommit base = CommitAt(repo, ref);
-    if (!base && !o_.branch.empty()) base = CommitAt(repo, head_ref);  // a new branch starts at HEAD
+    if (!base && !o_.branch.empty()) base = CommitAt(repo, "HEAD");  // a new branch starts at HEAD
     git_tree* base_tree = nullptr;
     if (base) Check(git_commit_tree(&base_tree, base.get()), "cannot read the base commit's tree");
     GitTree owned_base_tree(base_tree);
+    if (const std::string linked = LinkedDirectoryInTree(base_tree, prefix_, files_); !linked.empty()) {
+      return Refuse(fmt::format(
+          "{} is a symbolic link in the branch's last commit; lgtmgen commits its files only in real "
+          "directories, never through or over a link\n  hint: replace the link with a directory (or remove it) "
+          "and commit that first",
+          linked));
+    }
 
     const std::map<std::string, std::string> owned = PreviousOwned(repo, base_tree);
     if (o_.branch.empty()) {
@@ -207,6 +241,11 @@ class Committer {
     std::vector<std::string> edited;
     for (const auto& [path, id] : owned) {
       if (id.empty()) continue;
+      // A link where lgtmgen's file was is an edit; its target is not read.
+      if (fs_.IsSymlink(JoinPath(dir_, path))) {
+        edited.push_back(path);
+        continue;
+      }
       const std::optional<std::string> content = fs_.Read(JoinPath(dir_, path));
       if (content && !IdMatches(id, GitBlobId(*content))) edited.push_back(path);
     }

@@ -77,6 +77,42 @@ int Credentials(git_credential** out, const char* url, const char* username_from
   return GIT_PASSTHROUGH;
 }
 
+// A remote argument that is a URL or a path rather than a configured remote's name.
+bool LooksLikeUrl(const std::string& remote) {
+  return remote.find("://") != std::string::npos || remote.find('/') != std::string::npos ||
+         remote.find('@') != std::string::npos || remote.find(':') != std::string::npos;
+}
+
+// What a failed push means for the user, in place of libgit2's internals
+// ("unsupported URL protocol", a config key it looked up last, ...).
+std::string ExplainPushFailure(int rc, const std::string& remote, const std::string& url,
+                               const CredentialState& state) {
+  const git_error* e = git_error_last();
+  const std::string detail = e != nullptr && e->message != nullptr ? e->message : "";
+  const int klass = e != nullptr ? e->klass : GIT_ERROR_NONE;
+  auto has = [&](const char* text) { return detail.find(text) != std::string::npos; };
+  if (rc == GIT_EAUTH || state.attempts > 0 || has("401") || has("403") || has("authentication") ||
+      has("credentials")) {
+    return fmt::format(
+        "push to {} ({}) was refused: the server did not accept our credentials\n  hint: for HTTPS set "
+        "LGTMGEN_GIT_TOKEN (and LGTMGEN_GIT_USERNAME if the server needs one) or configure a git credential "
+        "helper; for SSH load your key into ssh-agent",
+        remote, url);
+  }
+  if (has("unsupported URL") || has("unknown scheme")) {
+    return fmt::format("push to {} failed: lgtmgen cannot push to '{}'\n  hint: use an https://, ssh:// or "
+                       "user@host:path URL, or a local path",
+                       remote, url);
+  }
+  if (klass == GIT_ERROR_NET || klass == GIT_ERROR_SSL || klass == GIT_ERROR_SSH || klass == GIT_ERROR_HTTP ||
+      klass == GIT_ERROR_OS) {
+    return fmt::format("push to {} ({}) failed: the remote could not be reached ({})\n  hint: check the "
+                       "URL and the network; `git push {} <branch>` shows git's own view",
+                       remote, url, detail.empty() ? "no detail" : detail, remote);
+  }
+  return fmt::format("push to {} ({}) failed: {}", remote, url, detail.empty() ? "no detail" : detail);
+}
+
 int PushUpdate(const char* refname, const char* status, void* payload) {
   if (status != nullptr) static_cast<CredentialState*>(payload)->rejected = fmt::format("{}: {}", refname, status);
   return 0;
@@ -90,11 +126,21 @@ std::string PushBranch(const std::string& dir, const std::string& remote_name, c
   if (git_repository_open_ext(&raw, dir.c_str(), 0, nullptr) < 0) return "no Git repository at " + dir;
   GitRepository repo(raw);
   git_remote* remote_raw = nullptr;
-  if (git_remote_lookup(&remote_raw, raw, remote_name.c_str()) < 0 &&
-      git_remote_create_anonymous(&remote_raw, raw, remote_name.c_str()) < 0) {
-    return fmt::format("no remote '{}': {}", remote_name, LastGitError());
+  if (git_remote_lookup(&remote_raw, raw, remote_name.c_str()) < 0) {
+    if (!LooksLikeUrl(remote_name)) {
+      return fmt::format(
+          "the repository has no remote named '{}'; the commit was made, nothing was pushed\n  hint: add it "
+          "(`git remote add {} <url>`) and run again, or pass --push <url>",
+          remote_name, remote_name);
+    }
+    if (git_remote_create_anonymous(&remote_raw, raw, remote_name.c_str()) < 0) {
+      return fmt::format("'{}' is not a remote lgtmgen can push to: {}", remote_name, LastGitError());
+    }
   }
   GitRemote remote(remote_raw);
+  const char* remote_url = git_remote_pushurl(remote.get());
+  if (remote_url == nullptr) remote_url = git_remote_url(remote.get());
+  const std::string url = remote_url != nullptr ? remote_url : remote_name;
   CredentialState state;
   git_push_options opts = GIT_PUSH_OPTIONS_INIT;
   opts.callbacks.credentials = &Credentials;
@@ -103,8 +149,9 @@ std::string PushBranch(const std::string& dir, const std::string& remote_name, c
   const std::string refspec = fmt::format("refs/heads/{0}:refs/heads/{0}", branch);
   char* specs[] = {const_cast<char*>(refspec.c_str())};
   const git_strarray refspecs = {specs, 1};
-  if (git_remote_push(remote.get(), &refspecs, &opts) < 0) {
-    return fmt::format("push to {} failed: {}", remote_name, LastGitError());
+  git_error_clear();
+  if (const int rc = git_remote_push(remote.get(), &refspecs, &opts); rc < 0) {
+    return ExplainPushFailure(rc, remote_name, url, state);
   }
   if (!state.rejected.empty()) return fmt::format("push to {} rejected {}", remote_name, state.rejected);
   return {};

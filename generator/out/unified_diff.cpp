@@ -63,14 +63,20 @@ std::string RenderDiff(const OutputTree& tree, const std::string& dir, const Cha
   auto rendered = [&](const std::string& path) -> const std::string& {
     return path == kManifestPath ? manifest : tree.Files().at(path);
   };
+  // A link where a file belongs is shown as an empty file: its target is
+  // outside what lgtmgen reads.
+  auto on_disk = [&](const std::string& path) {
+    const std::string full = JoinPath(dir, path);
+    return fs.IsSymlink(full) ? std::string() : fs.Read(full).value_or("");
+  };
   std::string out;
   for (const std::string& path : changes.added) out += PatchOf(path, nullptr, &rendered(path));
   for (const std::string& path : changes.changed) {
-    const std::string before = fs.Read(JoinPath(dir, path)).value_or("");
+    const std::string before = on_disk(path);
     out += PatchOf(path, &before, &rendered(path));
   }
   for (const std::string& path : changes.removed) {
-    const std::string before = fs.Read(JoinPath(dir, path)).value_or("");
+    const std::string before = on_disk(path);
     out += PatchOf(path, &before, nullptr);
   }
   return color ? Colorize(out) : out;

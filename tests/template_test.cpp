@@ -1,5 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "emit/files.h"
 #include "render/template.h"
 
 using lgtmgen::render::Render;
@@ -36,4 +42,20 @@ TEST_CASE("UsedBy picks the variables a template uses, in placeholders and condi
   CHECK(Render(t, "t", used) == "a: 1 2\nb\nc\n");
   // A variable the template uses but the superset lacks is still reported.
   CHECK_THROWS_WITH(Render("@@missing@@\n", "t", UsedBy("@@missing@@\n", all)), "t:1: unknown variable 'missing'");
+}
+
+TEST_CASE("YamlQuote gives a scalar that reads back as exactly the string", "[template]") {
+  const std::vector<std::string> samples = {
+      "plain",       "it's",           "a: b # c",     "line\nbreak", "tab\there", "\"double\"",
+      "back\\slash", "trailing\n",     "",             "- dash",      "{x: 1}",    "caf\xc3\xa9",
+      "bell\x07",    "  leading space", "@@not_a_var@@", "null",      "true",      "0x1F"};
+  for (const std::string& s : samples) {
+    const std::string quoted = lgtmgen::emit::YamlQuote(s);
+    INFO(quoted);
+    const YAML::Node node = YAML::Load("v: " + quoted);
+    CHECK(node["v"].as<std::string>() == s);
+    CHECK(node["v"].Tag() != "?");  // quoted: never resolved as a bool, null or number
+  }
+  CHECK(lgtmgen::emit::YamlQuote("line\nbreak") == "\"line\\nbreak\"");
+  CHECK(lgtmgen::emit::YamlQuote("it's") == "'it''s'");
 }

@@ -18,7 +18,6 @@ namespace {
 using nlohmann::ordered_json;
 
 // s as a YAML double-quoted scalar (JSON string syntax is valid YAML).
-std::string Quoted(const std::string& s) { return nlohmann::json(s).dump(); }
 
 // An inline rule group's fields, in the order Prometheus documents them.
 std::string InlineRule(const ordered_json& rule) {
@@ -29,12 +28,12 @@ std::string InlineRule(const ordered_json& rule) {
     first = false;
   };
   for (const char* key : {"alert", "record", "expr", "for", "keep_firing_for"}) {
-    if (rule.contains(key)) line(fmt::format("{}: {}", key, Quoted(rule[key].get<std::string>())));
+    if (rule.contains(key)) line(fmt::format("{}: {}", key, YamlQuote(rule[key].get<std::string>())));
   }
   for (const char* map : {"labels", "annotations"}) {
     if (!rule.contains(map) || rule[map].empty()) continue;
     line(std::string(map) + ":");
-    for (const auto& [k, v] : rule[map].items()) out += fmt::format("    {}: {}\n", Quoted(k), Quoted(v.get<std::string>()));
+    for (const auto& [k, v] : rule[map].items()) out += fmt::format("    {}: {}\n", YamlQuote(k), YamlQuote(v.get<std::string>()));
   }
   return out;
 }
@@ -65,7 +64,7 @@ std::string RuleLoaderConfig(const model::Model& model) {
         "}}\n\n",
         c.tenant, env.empty() ? "" : " (environment " + env + ")", "tenant_" + label,
         endpoints::ResolveOnCentral(endpoints::Backend::kMimir, endpoints::Protocol::kRemoteWrite, env).HostPort(),
-        Quoted(c.tenant));
+        AlloyQuote(c.tenant));
   }
   if (!out.empty()) out.resize(out.size() - 2);
   return out;
@@ -78,10 +77,10 @@ std::string ReceiverYaml(const model::Receiver& r) {
   auto ref = [&](const char* field) {
     return model::SecretRef{c[field]["name"].get<std::string>(), c[field]["key"].get<std::string>()};
   };
-  std::string out = fmt::format("- name: {}\n", Quoted(r.name));
+  std::string out = fmt::format("- name: {}\n", YamlQuote(r.name));
   if (r.type == "slack") {
     out += fmt::format("  slackConfigs:\n    - apiURL: {}\n      channel: {}\n      sendResolved: true\n",
-                       SecretRef(ref("urlSecret")), Quoted(c["channel"].get<std::string>()));
+                       SecretRef(ref("urlSecret")), YamlQuote(c["channel"].get<std::string>()));
   } else if (r.type == "webhook") {
     out += fmt::format("  webhookConfigs:\n    - urlSecret: {}\n      sendResolved: {}\n", SecretRef(ref("urlSecret")),
                        c.value("sendResolved", true) ? "true" : "false");
@@ -90,9 +89,9 @@ std::string ReceiverYaml(const model::Receiver& r) {
                        SecretRef(ref("routingKeySecret")));
   } else if (r.type == "email") {
     out += fmt::format("  emailConfigs:\n    - to: {}\n      from: {}\n      smarthost: {}\n",
-                       Quoted(c["to"].get<std::string>()), Quoted(c["from"].get<std::string>()),
-                       Quoted(c["smarthost"].get<std::string>()));
-    if (c.contains("username")) out += fmt::format("      authUsername: {}\n", Quoted(c["username"].get<std::string>()));
+                       YamlQuote(c["to"].get<std::string>()), YamlQuote(c["from"].get<std::string>()),
+                       YamlQuote(c["smarthost"].get<std::string>()));
+    if (c.contains("username")) out += fmt::format("      authUsername: {}\n", YamlQuote(c["username"].get<std::string>()));
     if (c.contains("passwordSecret")) out += fmt::format("      authPassword: {}\n", SecretRef(ref("passwordSecret")));
     out += "      sendResolved: true\n";
   }
@@ -100,10 +99,10 @@ std::string ReceiverYaml(const model::Receiver& r) {
 }
 
 std::string RouteYaml(const model::Route& route) {
-  std::string out = fmt::format("receiver: {}\n", Quoted(route.receiver));
+  std::string out = fmt::format("receiver: {}\n", YamlQuote(route.receiver));
   if (!route.group_by.empty()) {
     std::vector<std::string> quoted;
-    for (const std::string& g : route.group_by) quoted.push_back(Quoted(g));
+    for (const std::string& g : route.group_by) quoted.push_back(YamlQuote(g));
     out += fmt::format("groupBy: [{}]\n", fmt::join(quoted, ", "));
   }
   if (!route.group_wait.empty()) out += "groupWait: " + route.group_wait + "\n";
@@ -111,13 +110,13 @@ std::string RouteYaml(const model::Route& route) {
   if (!route.repeat_interval.empty()) out += "repeatInterval: " + route.repeat_interval + "\n";
   if (!route.routes.empty()) out += "routes:\n";
   for (const model::SubRoute& sub : route.routes) {
-    out += fmt::format("  - receiver: {}\n", Quoted(sub.receiver));
+    out += fmt::format("  - receiver: {}\n", YamlQuote(sub.receiver));
     if (!sub.matchers.empty()) out += "    matchers:\n";
     for (const std::string& text : sub.matchers) {
       const std::optional<model::Matcher> m = model::ParseMatcher(text);
       if (!m) continue;  // the validator refused it already
       out += fmt::format("      - name: {}\n        matchType: \"{}\"\n        value: {}\n", m->name, m->op,
-                         Quoted(m->value));
+                         YamlQuote(m->value));
     }
     if (sub.continue_matching) out += "    continue: true\n";
   }
@@ -145,7 +144,7 @@ void EmitAlerting(const model::Model& model, out::OutputTree& tree, diag::Diagno
       rules.pop_back();
       PutTemplate(tree, diags, "alerting", "alerts/" + name + ".yaml", "alerting/inline-rule-group.yaml", model,
                   {{"group", group["name"].get<std::string>()},
-                   {"group_quoted", Quoted(group["name"].get<std::string>())},
+                   {"group_quoted", YamlQuote(group["name"].get<std::string>())},
                    {"name", name},
                    {"interval", group.value("interval", "")},
                    {"rules", rules}});

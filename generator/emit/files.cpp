@@ -1,6 +1,9 @@
 #include "emit/files.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 #include "render/resources.h"
 
@@ -32,6 +35,13 @@ void PutTemplateFrom(out::OutputTree& tree, diag::Diagnostics& diags, const char
 }
 
 std::string YamlQuote(const std::string& s) {
+  // Single quotes keep every printable character as it is ('' is a quote);
+  // a line break or another control character needs double quotes, whose
+  // escapes JSON's string syntax spells the same way.
+  const bool printable = std::none_of(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20) || c == 0x7f;
+  });
+  if (!printable) return nlohmann::json(s).dump();
   std::string out = "'";
   for (char c : s) {
     if (c == '\'') out += "''";
@@ -39,5 +49,7 @@ std::string YamlQuote(const std::string& s) {
   }
   return out + "'";
 }
+
+std::string AlloyQuote(const std::string& s) { return nlohmann::json(s).dump(); }
 
 }  // namespace lgtmgen::emit

@@ -31,7 +31,13 @@ void PutTemplate(out::OutputTree& tree, diag::Diagnostics& diags, const char* em
 void PutTemplateFrom(out::OutputTree& tree, diag::Diagnostics& diags, const char* emitter, const std::string& path,
                      const std::string& tmpl, const model::Model& model, const render::Vars& superset);
 
-/// s as a YAML single-quoted scalar.
+/// s as a quoted YAML scalar that reads back as exactly s, whatever it holds:
+/// single-quoted, or double-quoted when s has a line break or another control
+/// character. Every spec string that reaches generated YAML outside a
+/// validated pattern goes through here.
 [[nodiscard]] std::string YamlQuote(const std::string& s);
+
+/// s as an Alloy configuration string literal (double quotes, Go escapes).
+[[nodiscard]] std::string AlloyQuote(const std::string& s);
 
 }  // namespace lgtmgen::emit

@@ -82,4 +82,8 @@ Command AddDiffCommand(CLI::App& app, Context& ctx);
 /// Parses args and runs the chosen sub-command. Never throws for user errors.
 int Run(const std::vector<std::string>& args, Context& ctx);
 
+/// The whole program on fs: Run, with I/O failures and bugs turned into
+/// exit code 3 and one line on err.
+int Main(const std::vector<std::string>& args, out::FileSystem& fs, std::ostream& out, std::ostream& err);
+
 }  // namespace lgtmgen::cli

@@ -43,4 +43,17 @@ int Run(const std::vector<std::string>& args, Context& ctx) {
   return kInvalid;
 }
 
+int Main(const std::vector<std::string>& args, out::FileSystem& fs, std::ostream& out, std::ostream& err) {
+  Context ctx{fs, out, err};
+  try {
+    return Run(args, ctx);
+  } catch (const out::IoError& e) {
+    err << "lgtmgen: error: " << e.what() << "\n";
+    return kIoError;
+  } catch (const std::exception& e) {
+    err << "lgtmgen: internal error: " << e.what() << "\n  please report this with the spec that caused it\n";
+    return kIoError;
+  }
+}
+
 }  // namespace lgtmgen::cli

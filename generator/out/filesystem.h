@@ -44,6 +44,11 @@ class FileSystem {
     return false;
   }
 
+  /// Marks a point between durable steps that are not file operations (a Git
+  /// index or branch update), where a real run may be killed. Does nothing;
+  /// the crash tests' file system stops there.
+  virtual void Checkpoint() {}
+
   /// One file for WriteAll.
   struct File {
     std::string path;

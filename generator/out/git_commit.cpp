@@ -201,11 +201,19 @@ class Committer {
     GitSignature signature = Signature(repo, o_.author, &refusal);
     if (!refusal.empty()) return Refuse(refusal);
 
-    const git_oid tree_oid = BuildTree(repo, base_tree, owned);
+    // What the branch's own manifest lists goes too when no longer
+    // generated: a run killed after writing DIR's manifest but before
+    // committing leaves files in the branch that DIR's manifest forgot.
+    std::map<std::string, std::string> removable = owned;
+    if (auto committed = ReadFromTree(repo, base_tree, RepoPath(kManifestPath))) {
+      removable.merge(ReadManifest(committed->second));
+    }
+    const git_oid tree_oid = BuildTree(repo, base_tree, removable);
     const bool unchanged = base_tree != nullptr && git_oid_equal(&tree_oid, git_tree_id(base_tree));
     if (o_.branch.empty()) {
       GitCommitResult written = WriteDisk();
       if (!written.refusal.empty()) return written;
+      fs_.Checkpoint();
       // The index before the commit: interrupted in between, the index
       // already holds what the next run commits, so `git status` and a
       // user's `git commit` see lgtmgen's files, never their deletion. Also
@@ -213,6 +221,7 @@ class Committer {
       SyncIndex(repo, base_tree);
     }
     if (unchanged) return result_;  // nothing to commit
+    fs_.Checkpoint();
     MakeCommit(repo, ref, base.get(), tree_oid, signature.get());
     return result_;
   }

@@ -64,17 +64,22 @@ TEST_CASE("every scenario, backend, mesh and isolation resolves to a compatible 
                 CHECK(e.host == s.name + "." + s.ns + ".svc");
                 CHECK(e.port == s.port);
                 CHECK_FALSE(e.tls);
-              } else if (mesh == "linkerd") {
-                CHECK(e.host == s.name + "-lgtm-central." + s.ns + ".svc.cluster.local");
-                CHECK(e.port == s.port);
-              } else if (mesh == "none") {
-                CHECK(e.host == "lgtm-central-control-plane");
-                CHECK(e.tls);
-                CHECK(e.port >= 30000);
-                CHECK(e.port <= 32767);
               } else {
-                CHECK(e.host == s.name + "." + s.ns + ".svc.cluster.local");
-                CHECK(e.port == s.port);
+                // Every remote write goes through the ingest proxy: TLS, and a
+                // port of the proxy, never a back end's own Service.
+                CHECK(e.tls);
+                CHECK(e.host.find(s.name) == std::string::npos);
+                const std::string env = endpoints::InstanceOf(m, from);
+                if (mesh == "none") {
+                  CHECK(e.host == "lgtm-central-control-plane");
+                  CHECK(e.port == endpoints::IngestNodePort(m, route.backend, route.protocol, env));
+                  CHECK(e.port >= 30000);
+                  CHECK(e.port <= 32767);
+                } else {
+                  CHECK(e.host == (mesh == "linkerd" ? "lgtm-ingest-lgtm-central.lgtm-ingest.svc.cluster.local"
+                                                     : "lgtm-ingest.lgtm-ingest.svc.cluster.local"));
+                  CHECK(e.port == endpoints::IngestServicePort(m, route.backend, route.protocol, env));
+                }
               }
             }
           }

@@ -1,6 +1,7 @@
-// The mesh is wired: every name a remote agent writes to is exported (or
-// global) on central and resolvable on the remote, and every meshed cluster
-// has its own identity in the mesh.
+// The mesh is wired: every name a remote agent writes to is central's ingest
+// proxy, exported (or global) on central and resolvable on the remote; no
+// back end's own Service is published; every meshed cluster has its own
+// identity in the mesh.
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
@@ -18,18 +19,19 @@ using test::Rendered;
 
 namespace {
 
-// The values, on central, of the Service a remote agent writes to (service in
-// namespace ns): the backend chart's values file of that backend set, at the
-// key that holds the Service's metadata.
-YAML::Node CentralServiceValues(const Rendered& r, const std::string& service, const std::string& ns) {
-  static const std::map<std::string, std::pair<std::string, std::string>> kCharts = {
-      {"mimir-gateway", {"mimir-distributed", "gateway"}},
-      {"loki-gateway", {"loki", "gateway"}},
-      {"tempo-distributor", {"tempo-distributed", "distributor"}}};
-  REQUIRE(kCharts.count(service) == 1);
-  const auto& [chart, key] = kCharts.at(service);
-  const std::string env = ns.find('-') == std::string::npos ? "" : ns.substr(ns.find('-'));
-  return YAML::Load(r.files.at("components/backends/" + chart + env + "/values.yaml"))[key]["service"];
+// Central's ingest proxy Service (components/ingest/service.yaml): the only
+// Service a remote agent writes to, under every mesh.
+YAML::Node IngestService(const Rendered& r) { return YAML::Load(r.files.at("components/ingest/service.yaml")); }
+
+// No back end's own Service is published to the other clusters.
+void CheckBackendsNotPublished(const Rendered& r) {
+  for (const auto& [path, content] : r.files) {
+    if (path.rfind("components/backends/", 0) != 0) continue;
+    INFO(r.name << ": " << path);
+    for (const char* marker : {"mirror.linkerd.io/exported", "istio.io/global", "service.cilium.io/global"}) {
+      CHECK(content.find(marker) == std::string::npos);
+    }
+  }
 }
 
 // Calls check(path, service, namespace) for every address matching address
@@ -58,6 +60,7 @@ TEST_CASE("with Linkerd, every service a remote agent writes to is exported by c
       if (c["role"].as<std::string>() == "central") central = c["name"].as<std::string>();
     }
     const std::regex mirrored("([a-z0-9-]+)-" + central + "\\.([a-z0-9-]+)\\.svc\\.cluster\\.local");
+    CheckBackendsNotPublished(r);
     for (const auto& c : spec["clusters"]) {
       const std::string name = c["name"].as<std::string>();
       if (name == central || c["role"].as<std::string>() != "remote") continue;
@@ -67,13 +70,14 @@ TEST_CASE("with Linkerd, every service a remote agent writes to is exported by c
       CHECK(mc["enableNamespaceCreation"].as<bool>());  // the backend namespaces exist only on central
       // Mirrored names: <service>-<central>.<namespace>.svc.cluster.local.
       ForEachAddress(r, name, mirrored, [&](const std::string& service, const std::string& ns) {
-        CHECK(CentralServiceValues(r, service, ns)["labels"]["mirror.linkerd.io/exported"].as<std::string>() ==
-              "true");
+        CHECK(service == "lgtm-ingest");
+        CHECK(ns == "lgtm-ingest");
+        CHECK(IngestService(r)["metadata"]["labels"]["mirror.linkerd.io/exported"].as<std::string>() == "true");
         ++checked;
       });
     }
     // Senders and receivers are meshed: their namespaces are enrolled.
-    for (const char* appset : {"mimir", "loki", "tempo", "prometheus", "vector", "alloy-traces", "alloy",
+    for (const char* appset : {"mimir", "loki", "tempo", "ingest", "prometheus", "vector", "alloy-traces", "alloy",
                                "alloy-gateway", "otel-operator", "otel-collectors"}) {
       const auto file = r.files.find(std::string("argocd/applicationsets/") + appset + ".yaml");
       if (file == r.files.end()) continue;
@@ -89,7 +93,7 @@ TEST_CASE("with Linkerd, every service a remote agent writes to is exported by c
 TEST_CASE("with global services (Istio ambient, ClusterMesh), every name a remote agent writes to has a stand-in "
           "marked global, like central's Service",
           "[wiring][mesh]") {
-  const std::regex global_name("(mimir-gateway|loki-gateway|tempo-distributor)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local");
+  const std::regex global_name("([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local");
   int checked = 0;
   for (const Rendered& r : AllRenders()) {
     const YAML::Node spec = YAML::Load(r.files.at("lgtm.yaml"));
@@ -99,12 +103,11 @@ TEST_CASE("with global services (Istio ambient, ClusterMesh), every name a remot
     if (!ambient && mesh != "cilium-clustermesh") continue;
     const std::string section = ambient ? "labels" : "annotations";
     const std::string marker = ambient ? "istio.io/global" : "service.cilium.io/global";
+    CheckBackendsNotPublished(r);
     for (const auto& c : spec["clusters"]) {
       if (c["role"].as<std::string>() != "remote") continue;
       const std::string name = c["name"].as<std::string>();
-      const YAML::Node facts = YAML::Load(r.files.at("clusters/" + name + "/cluster.json"));
-      const std::string stubs_file =
-          "components/mesh/global-services/" + facts["backendSet"].as<std::string>() + "/services.yaml";
+      const std::string stubs_file = "components/mesh/global-services/services.yaml";
       std::map<std::string, YAML::Node> stubs;  // "name.namespace" → Service
       for (const YAML::Node& object : YAML::LoadAll(r.files.at(stubs_file))) {
         if (object["kind"].as<std::string>() != "Service") continue;
@@ -112,10 +115,12 @@ TEST_CASE("with global services (Istio ambient, ClusterMesh), every name a remot
             object;
       }
       ForEachAddress(r, name, global_name, [&](const std::string& service, const std::string& ns) {
+        if (ns == "kube-system" || ns == name) return;  // local names (DNS, the remote's own)
+        CHECK(service == "lgtm-ingest");
         REQUIRE(stubs.count(service + "." + ns) == 1);
         CHECK(stubs[service + "." + ns]["metadata"][section][marker].as<std::string>() == "true");
         CHECK_FALSE(stubs[service + "." + ns]["spec"]["selector"]);  // a stand-in has no pods
-        CHECK(CentralServiceValues(r, service, ns)[section][marker].as<std::string>() == "true");
+        CHECK(IngestService(r)["metadata"][section][marker].as<std::string>() == "true");
         ++checked;
       });
     }
@@ -161,6 +166,9 @@ TEST_CASE("with Istio sidecars, remote agents resolve central's names through DN
     const YAML::Node gateway = YAML::Load(r.files.at("components/mesh/istio/expose/gateway.yaml"));
     CHECK(gateway["spec"]["servers"][0]["port"]["number"].as<int>() == 15443);
     CHECK(gateway["spec"]["servers"][0]["tls"]["mode"].as<std::string>() == "AUTO_PASSTHROUGH");
+    // Only the ingest proxy is reachable from the other networks.
+    CHECK(gateway["spec"]["servers"][0]["hosts"].size() == 1);
+    CHECK(gateway["spec"]["servers"][0]["hosts"][0].as<std::string>() == "lgtm-ingest.lgtm-ingest.svc.cluster.local");
     CHECK(r.files.count("argocd/applicationsets/istio-eastwest.yaml") == 1);
     for (const char* appset : {"prometheus", "vector", "alloy-traces", "alloy", "alloy-gateway", "otel-collectors"}) {
       const auto file = r.files.find(std::string("argocd/applicationsets/") + appset + ".yaml");

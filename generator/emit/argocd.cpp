@@ -106,13 +106,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   for (const KustomizeComponent& k : KustomizeComponents(model)) {
     if (!k.to_central) agent_namespaces.insert(k.ns);
   }
-  if (NeedsGlobalServiceStubs(model)) {  // the stand-ins live in the back ends' namespaces
-    for (const std::string& env : Instances(model)) {
-      for (auto backend : {endpoints::Backend::kMimir, endpoints::Backend::kLoki, endpoints::Backend::kTempo}) {
-        agent_namespaces.insert(endpoints::BackendNamespace(backend, env));
-      }
-    }
-  }
+  if (NeedsGlobalServiceStubs(model)) agent_namespaces.insert(kIngestNamespace);  // the proxy's stand-in
   // What every agents project shares; each adds its name, description and destinations.
   const render::Vars project = {{"source_repos", SourceRepos(model, false)},
                                 {"istio", render::Flag(model.mesh.type == "istio")},

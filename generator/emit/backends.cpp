@@ -63,7 +63,6 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   mimir["federation"] = federation;
   mimir["cluster_label"] = model.cluster_label;
   mimir["namespace"] = mimir_ns;
-  mimir["export"] = MeshExportMetadata(model);
   mimir["self_monitoring"] = render::Flag(SelfMonitored(model));
   mimir["central"] = model.Central().name;
   mimir["fleet_alertmanager"] = render::Flag(FleetAlertmanager(model));
@@ -79,7 +78,6 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   loki["loki_replication"] = std::to_string(profile.loki_replicas);
   loki["cluster_label"] = model.cluster_label;
   loki["namespace"] = InstanceName("loki", env);
-  loki["export"] = MeshExportMetadata(model);
   loki["self_monitoring"] = render::Flag(SelfMonitored(model));
   loki["alertmanager_url"] = FleetAlertmanager(model)
                                  ? kFleetAlertmanagerUrl
@@ -90,7 +88,6 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   render::Vars tempo = StorageVars(model, env);
   tempo["retention"] = model.backends.retention.traces;
   tempo["namespace"] = InstanceName("tempo", env);
-  tempo["export"] = MeshExportMetadata(model);
   tempo["self_monitoring"] = render::Flag(SelfMonitored(model));
   tempo["mimir_namespace"] = mimir_ns;
   tempo["cluster_label"] = model.cluster_label;

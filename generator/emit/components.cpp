@@ -200,7 +200,7 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
                    "cert-manager", kWaveStorage, true});
   }
   if (NeedsIngest(model)) {
-    out.push_back({"ingest", "central cluster: the ingest proxy for remote agents (mesh: none)", kIngestPath,
+    out.push_back({"ingest", "central cluster: the ingest proxy every remote agent writes through", kIngestPath,
                    central, true, kIngestNamespace, kWaveBackends, true});
   }
   if (GrafanaExposed(model) && (model.grafana.expose == "gateway" || SelfSignedTls(model))) {
@@ -212,8 +212,8 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
                    central, true, kIstioNamespace, kWaveStorage, true});
   }
   if (NeedsGlobalServiceStubs(model)) {
-    out.push_back({"global-services", "remote cluster that ships telemetry: stand-ins of central's ingest Services",
-                   std::string(kGlobalServicesPath) + "/{{.backendSet}}",
+    out.push_back({"global-services", "remote cluster that ships telemetry: the stand-in of central's ingest proxy",
+                   kGlobalServicesPath,
                    {Is("role", {"remote"}), {"agentScenario", "NotIn", {"none"}}}, false, "default", kWaveMesh,
                    false});
   }
@@ -253,7 +253,8 @@ std::string MeshNamespaceMetadata(const model::Model& model, const std::string& 
   // Istio reads a cluster's network from its system namespace.
   if (model.mesh.type == "istio" && ns == kIstioNamespace) return "labels:\n  topology.istio.io/network: '{{.name}}'";
   const bool backend = ns.rfind("mimir", 0) == 0 || ns.rfind("loki", 0) == 0 || ns.rfind("tempo", 0) == 0;
-  if (!backend && kAgentNamespaces.count(ns) == 0) return "";
+  // The ingest proxy is meshed: remote agents reach it over the mesh's mTLS.
+  if (!backend && ns != kIngestNamespace && kAgentNamespaces.count(ns) == 0) return "";
   if (model.mesh.type == "linkerd") return "annotations:\n  linkerd.io/inject: enabled";
   if (model.mesh.type == "istio") {
     return model.mesh.IstioAmbient() ? "labels:\n  istio.io/dataplane-mode: ambient"
@@ -332,9 +333,7 @@ std::string InstanceName(const std::string& name, const std::string& environment
   return environment.empty() ? name : name + "-" + environment;
 }
 
-bool NeedsIngest(const model::Model& model) {
-  return model.mesh.type == "none" && model.remotes_with_agents > 0;
-}
+bool NeedsIngest(const model::Model& model) { return model.remotes_with_agents > 0; }
 
 bool HasVerifyStep(const model::Model& model) {
   return std::any_of(model.clusters.begin(), model.clusters.end(),
@@ -344,8 +343,6 @@ bool HasVerifyStep(const model::Model& model) {
 bool NeedsFleetCa(const model::Model& model) { return SelfSignedTls(model) || NeedsIngest(model); }
 
 std::string IngestUserFile(const std::string& environment) { return InstanceName("htpasswd", environment); }
-
-std::string IngestHost(const model::Model& model) { return model.Central().name + "-control-plane"; }
 
 bool GrafanaExposed(const model::Model& model) { return !model.grafana.host.empty(); }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "endpoints/resolver.h"
 #include "model/model.h"
 
 namespace lgtmgen::emit {
@@ -94,8 +95,8 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// "name" or "name-<environment>": how a per-instance thing is named.
 [[nodiscard]] std::string InstanceName(const std::string& name, const std::string& environment);
 
-/// True with mesh: none when a remote cluster runs agents: the central
-/// cluster then publishes its write paths through the ingest proxy.
+/// True when a remote cluster runs agents: the central cluster then publishes
+/// its write paths through the ingest proxy (under every mesh).
 [[nodiscard]] bool NeedsIngest(const model::Model& model);
 
 /// Whether the bootstrap has step 60 (bootstrap/60-verify.sh): some cluster
@@ -106,9 +107,9 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// The ingest proxy's user file of a backend set ("htpasswd", "htpasswd-prod"):
 /// a key of the Secret lgtm-ingest-htpasswd.
 [[nodiscard]] std::string IngestUserFile(const std::string& environment);
-/// The name remote agents reach the ingest proxy by: the central cluster's
-/// control-plane node, on kind's docker network.
-[[nodiscard]] std::string IngestHost(const model::Model& model);
+/// The `ports:` items of the ingest proxy's Service (indented for a Service
+/// spec), with node ports when node_ports; remote stand-ins use the same.
+[[nodiscard]] std::string IngestServicePorts(const model::Model& model, bool node_ports);
 
 /// True when Grafana gets a host name served through a Gateway or an Ingress.
 [[nodiscard]] bool GrafanaExposed(const model::Model& model);
@@ -154,7 +155,7 @@ inline constexpr const char* kIstioExposePath = "components/mesh/istio/expose";
 inline constexpr const char* kGlobalServicesPath = "components/mesh/global-services";
 inline constexpr const char* kFleetCaPath = "components/fleet-ca";
 inline constexpr const char* kIngestPath = "components/ingest";
-inline constexpr const char* kIngestNamespace = "lgtm-ingest";
+inline constexpr const char* kIngestNamespace = endpoints::kIngestNamespace;
 inline constexpr const char* kFederationPath = "components/federation";
 /// The node port of each cluster's clustermesh-apiserver (ClusterMesh).
 inline constexpr int kClusterMeshApiserverPort = 32379;

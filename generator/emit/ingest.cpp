@@ -1,6 +1,7 @@
-// The fleet CA (components/fleet-ca/) and, with mesh: none and remote
-// clusters, the central ingest proxy (components/ingest/) that publishes the
-// backends' write paths on node ports over TLS with per-tenant basic auth.
+// The fleet CA (components/fleet-ca/) and, with remote clusters, the central
+// ingest proxy (components/ingest/) that publishes the back ends' write paths
+// over TLS with per-tenant basic auth: on node ports with mesh: none, as a
+// Service exported over the mesh otherwise.
 #include <fmt/format.h>
 
 #include "emit/components.h"
@@ -18,53 +19,84 @@ struct Listener {
   std::string what;
   Backend backend;
   Protocol protocol;
+  std::vector<const char*> write_paths;  ///< the only paths passed on (gRPC: methods)
 };
 
-// What the proxy publishes for each backend set.
+// What the proxy publishes for each backend set: the write APIs the agents
+// use (see endpoints::Resolve), nothing that reads.
 const std::vector<Listener>& Listeners() {
   static const std::vector<Listener> kListeners = {
-      {"Metrics: Mimir's remote-write and OTLP HTTP", Backend::kMimir, Protocol::kRemoteWrite},
-      {"Logs: Loki's push API and OTLP HTTP", Backend::kLoki, Protocol::kLokiPush},
-      {"Traces: Tempo's OTLP gRPC", Backend::kTempo, Protocol::kOtlpGrpc},
-      {"Traces: Tempo's OTLP HTTP", Backend::kTempo, Protocol::kOtlpHttp},
+      {"Metrics: Mimir's remote-write and OTLP HTTP", Backend::kMimir, Protocol::kRemoteWrite,
+       {"/api/v1/push", "/otlp/v1/metrics"}},
+      {"Logs: Loki's push API and OTLP HTTP", Backend::kLoki, Protocol::kLokiPush,
+       {"/loki/api/v1/push", "/otlp/v1/logs"}},
+      {"Traces: Tempo's OTLP gRPC", Backend::kTempo, Protocol::kOtlpGrpc,
+       {"/opentelemetry.proto.collector.trace.v1.TraceService/Export"}},
+      {"Traces: Tempo's OTLP HTTP", Backend::kTempo, Protocol::kOtlpHttp, {"/v1/traces"}},
   };
   return kListeners;
 }
 
+// A listener's port name (at most 15 characters), the same on the proxy's
+// Service, its container and the remote clusters' stand-ins.
+std::string IngestPortName(const model::Model& model, Backend backend, Protocol protocol, const std::string& env) {
+  return fmt::format("in-{}", endpoints::IngestNodePort(model, backend, protocol, env));
+}
+
 void EmitIngest(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  std::vector<std::string> instances = {""};
-  if (model.isolation == "instances") instances.assign(model.environments_in_use.begin(), model.environments_in_use.end());
-  std::string servers, container_ports, service_ports;
-  for (const std::string& env : instances) {
+  const bool node_ports = model.mesh.type == "none";
+  std::string servers, container_ports;
+  for (const std::string& env : Instances(model)) {
     for (const Listener& l : Listeners()) {
       const endpoints::Service s = endpoints::CentralService(l.backend, l.protocol, env);
-      const int node_port = endpoints::IngestNodePort(model, l.backend, l.protocol, env);
-      const int port = node_port - 30000 + 8443;
-      const std::string name = fmt::format("in-{}", node_port);  // port names: at most 15 characters
+      const int port = endpoints::IngestServicePort(model, l.backend, l.protocol, env);
+      const std::string name = IngestPortName(model, l.backend, l.protocol, env);
+      std::string locations;
+      for (const char* path : l.write_paths) {
+        locations += render::RenderFile(s.grpc ? "ingest/location-grpc.conf" : "ingest/location-http.conf",
+                                        {{"path", path}});
+      }
       servers += render::RenderFile(s.grpc ? "ingest/server-grpc.conf" : "ingest/server-http.conf",
                                     {{"what", env.empty() ? l.what : fmt::format("{} ({})", l.what, env)},
                                      {"port", std::to_string(port)},
                                      {"user_file", IngestUserFile(env)},
+                                     {"locations", locations},
                                      {"upstream", fmt::format("{}.{}.svc.cluster.local:{}", s.name, s.ns, s.port)}});
       container_ports += fmt::format("            - name: {}\n              containerPort: {}\n", name, port);
-      service_ports += fmt::format("    - name: {}\n      port: {}\n      targetPort: {}\n      nodePort: {}\n{}", name,
-                                   port, name, node_port, s.grpc ? "      appProtocol: grpc\n" : "");
     }
   }
+  const std::string service_ports = IngestServicePorts(model, node_ports);
   const std::string dir = std::string(kIngestPath) + "/";
   const std::string central = model.Central().name;
   PutTemplate(tree, diags, "ingest", dir + "kustomization.yaml", "ingest/kustomization.yaml", model,
-              {{"central", central}});
+              {{"central", central}, {"reached_by", node_ports ? "node ports of " + central : "the mesh"}});
   PutTemplate(tree, diags, "ingest", dir + "nginx.conf", "ingest/nginx.conf", model, {{"servers", servers}});
   PutTemplate(tree, diags, "ingest", dir + "certificate.yaml", "ingest/certificate.yaml", model,
-              {{"host", IngestHost(model)}});
+              {{"host", endpoints::IngestHost(model)}});
   PutTemplate(tree, diags, "ingest", dir + "deployment.yaml", "ingest/deployment.yaml", model,
               {{"image", model.catalog.ImageRef("nginx-unprivileged")}, {"ports", container_ports}});
   PutTemplate(tree, diags, "ingest", dir + "service.yaml", "ingest/service.yaml", model,
-              {{"central", central}, {"ports", service_ports}});
+              {{"central", central},
+               {"ports", service_ports},
+               {"node_ports", render::Flag(node_ports)},
+               {"export", MeshExportMetadata(model)}});
 }
 
 }  // namespace
+
+std::string IngestServicePorts(const model::Model& model, bool node_ports) {
+  std::string out;
+  for (const std::string& env : Instances(model)) {
+    for (const Listener& l : Listeners()) {
+      const std::string name = IngestPortName(model, l.backend, l.protocol, env);
+      out += fmt::format("    - name: {}\n      port: {}\n      targetPort: {}\n", name,
+                         endpoints::IngestServicePort(model, l.backend, l.protocol, env), name);
+      if (node_ports) out += fmt::format("      nodePort: {}\n", endpoints::IngestNodePort(model, l.backend, l.protocol, env));
+      if (endpoints::CentralService(l.backend, l.protocol, env).grpc) out += "      appProtocol: grpc\n";
+    }
+  }
+  return out;
+}
 
 void EmitPki(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   if (!NeedsFleetCa(model)) return;

@@ -6,6 +6,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
@@ -44,29 +45,27 @@ void EmitIstioExpose(const model::Model& model, out::OutputTree& tree, diag::Dia
     PutTemplate(tree, diags, "mesh", dir + "gateway.yaml", "mesh/istio-ambient-eastwest-gateway.yaml", model,
                 {{"central", model.Central().name}});
   } else {
-    PutTemplate(tree, diags, "mesh", dir + "gateway.yaml", "mesh/istio-cross-network-gateway.yaml", model, {});
+    PutTemplate(tree, diags, "mesh", dir + "gateway.yaml", "mesh/istio-cross-network-gateway.yaml", model,
+                {{"ingest_host", endpoints::IngestHost(model)}});
   }
 }
 
-// components/mesh/global-services/<backend set>/: one folder per backend set,
-// shared by every remote cluster that writes to it.
+// components/mesh/global-services/: the stand-in of central's ingest proxy
+// Service on every remote cluster that ships telemetry.
 void EmitGlobalServiceStubs(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   const std::string why = model.mesh.type == "istio"
                               ? "# Istio ambient routes a global service only where a local Service of\n"
                                 "# that name exists."
                               : "# Cilium ClusterMesh merges the endpoints of global Services by name,\n"
                                 "# namespace and port names.";
-  for (const std::string& env : Instances(model)) {
-    const std::string set = env.empty() ? "default" : env;
-    const std::string dir = std::string(kGlobalServicesPath) + "/" + set + "/";
-    PutTemplate(tree, diags, "mesh", dir + "kustomization.yaml", "mesh/global-services-kustomization.yaml", model,
-                {{"backend_set", set}, {"why", why}});
-    PutTemplate(tree, diags, "mesh", dir + "services.yaml", "mesh/global-services.yaml", model,
-                {{"mimir_ns", InstanceName("mimir", env)},
-                 {"loki_ns", InstanceName("loki", env)},
-                 {"tempo_ns", InstanceName("tempo", env)},
-                 {"metadata", MeshExportMetadata(model)}});
-  }
+  const std::string dir = std::string(kGlobalServicesPath) + "/";
+  PutTemplate(tree, diags, "mesh", dir + "kustomization.yaml", "mesh/global-services-kustomization.yaml", model,
+              {{"why", why}});
+  PutTemplate(tree, diags, "mesh", dir + "services.yaml", "mesh/global-services.yaml", model,
+              {{"namespace", kIngestNamespace},
+               {"service", endpoints::kIngestService},
+               {"ports", IngestServicePorts(model, false)},
+               {"metadata", MeshExportMetadata(model)}});
 }
 
 }  // namespace

@@ -30,17 +30,16 @@ std::string NodeId(const std::string& name) {
 }
 
 // What remote agents enter the central cluster through, as a Mermaid node
-// label: the ingest proxy (mesh: none) or the mesh's gateway; "" when no
-// remote ships telemetry.
+// label; "" when no remote ships telemetry.
 std::string RemoteEntry(const model::Model& model) {
-  if (NeedsIngest(model)) return "ingest proxy (TLS, per-tenant auth)";
-  if (model.remotes_with_agents == 0) return "";
-  if (model.mesh.type == "linkerd") return "Linkerd gateway (mTLS)";
+  if (!NeedsIngest(model)) return "";
+  if (model.mesh.type == "linkerd") return "ingest proxy (per-tenant auth) via Linkerd gateway (mTLS)";
   if (model.mesh.type == "istio") {
-    return model.mesh.IstioAmbient() ? "Istio east-west gateway (HBONE, mTLS)"
-                                              : "Istio east-west gateway (mTLS passthrough)";
+    return model.mesh.IstioAmbient() ? "ingest proxy (per-tenant auth) via Istio east-west gateway (HBONE)"
+                                     : "ingest proxy (per-tenant auth) via Istio east-west gateway (mTLS)";
   }
-  return "";  // ClusterMesh: pods reach central's pods directly (WireGuard)
+  if (model.mesh.type == "cilium-clustermesh") return "ingest proxy (per-tenant auth) via ClusterMesh";
+  return "ingest proxy (TLS, per-tenant auth)";
 }
 
 // Mermaid: the clusters, the back ends of each backend set, where remote
@@ -87,8 +86,50 @@ std::string Mermaid(const model::Model& model) {
   return out;
 }
 
+// How a remote cluster reaches the ingest proxy, for the README.
+std::string IngestTransport(const model::Model& model) {
+  const std::string& mesh = model.mesh.type;
+  if (mesh == "linkerd") {
+    return "Linkerd multicluster: central exports only the proxy's Service, mirrored on each remote as `" +
+           endpoints::IngestHost(model) + "`, over the Linkerd gateway with mTLS";
+  }
+  if (mesh == "istio") {
+    return model.mesh.IstioAmbient()
+               ? "Istio ambient: only the proxy's Service is global (`istio.io/global`), with a stand-in on each "
+                 "remote (components/mesh/global-services/), over central's east-west gateway (HBONE, mTLS)"
+               : "Istio sidecars: central's east-west gateway passes through only the proxy's host (`" +
+                     endpoints::IngestHost(model) + "`), with mTLS from the remote sidecar to the proxy's";
+  }
+  if (mesh == "cilium-clustermesh") {
+    return "Cilium ClusterMesh: only the proxy's Service is global (`service.cilium.io/global`), with a stand-in on "
+           "each remote (components/mesh/global-services/), encrypted by WireGuard";
+  }
+  return "node ports of the central cluster's control-plane node, on kind's docker network";
+}
+
+// The README's tenant boundary section: where remote writes enter, and why.
+std::string TenantBoundary(const model::Model& model) {
+  if (!NeedsIngest(model)) return "";
+  return fmt::format(
+      "## Tenant boundary\n\n"
+      "Every remote cluster writes to the central cluster only through the ingest proxy "
+      "(`components/ingest/`), reached by {}. The proxy checks the cluster's credentials (TLS from the fleet CA, "
+      "HTTP basic auth with one user per tenant, made by `bootstrap/15-create-secrets.sh`), sets `X-Scope-OrgID` to "
+      "that tenant whatever the client sent, and passes only the write APIs (remote-write, Loki push, OTLP); a "
+      "request without credentials gets 401, a query or any other path 403. The back ends' own Services are not "
+      "published to other clusters{}.\n\n"
+      "Why one proxy rather than mesh policies: the mesh proves which cluster is calling, but neither Linkerd, "
+      "Istio nor Cilium can tie that identity to the tenant header the back ends trust, and each would need its "
+      "own policy language for it. The proxy gives every mesh, and none, the same boundary; the mesh adds "
+      "transport and mTLS. Central's own agents write to the back ends directly.\n",
+      IngestTransport(model),
+      model.isolation == "instances" ? "; each backend set's listeners accept only its environment's tenants" : "");
+}
+
 // The write paths, per backend set.
 std::string Endpoints(const model::Model& model) {
+  using endpoints::Backend;
+  using endpoints::Protocol;
   std::string out;
   for (const std::string& env : Instances(model)) {
     out += fmt::format(
@@ -97,33 +138,20 @@ std::string Endpoints(const model::Model& model) {
         env.empty() ? "Inside the central cluster" : "Backend set " + env + ", inside the central cluster",
         InstanceName("mimir", env), InstanceName("loki", env), InstanceName("tempo", env));
     if (NeedsIngest(model)) {
-      using endpoints::Backend;
-      using endpoints::Protocol;
+      auto port = [&](Backend b, Protocol p) {
+        return model.mesh.type == "none" ? endpoints::IngestNodePort(model, b, p, env)
+                                         : endpoints::IngestServicePort(model, b, p, env);
+      };
       out += fmt::format(
-          "  From remote clusters, through the ingest proxy (TLS from the fleet CA, basic auth per tenant): "
-          "`https://{0}:{1}` (metrics), `https://{0}:{2}` (logs), `{0}:{3}` (OTLP gRPC).\n",
-          IngestHost(model), endpoints::IngestNodePort(model, Backend::kMimir, Protocol::kRemoteWrite, env),
-          endpoints::IngestNodePort(model, Backend::kLoki, Protocol::kLokiPush, env),
-          endpoints::IngestNodePort(model, Backend::kTempo, Protocol::kOtlpGrpc, env));
-    } else if (model.mesh.type == "linkerd" && model.remotes_with_agents > 0) {
-      out += fmt::format(
-          "  From remote clusters, through Linkerd (mTLS, the services central exports, mirrored as "
-          "`<service>-{0}`): `http://mimir-gateway-{0}.{1}.svc.cluster.local/api/v1/push` (metrics), "
-          "`http://loki-gateway-{0}.{2}.svc.cluster.local/loki/api/v1/push` (logs), "
-          "`tempo-distributor-{0}.{3}.svc.cluster.local:4317` (OTLP gRPC).\n",
-          model.Central().name, InstanceName("mimir", env), InstanceName("loki", env), InstanceName("tempo", env));
-    } else if (model.mesh.type != "none" && model.remotes_with_agents > 0) {
-      out += fmt::format(
-          "  From remote clusters, the same names with `.cluster.local` ({}), e.g. "
-          "`http://mimir-gateway.{}.svc.cluster.local/api/v1/push`.\n",
-          model.mesh.type == "istio"
-              ? (model.mesh.IstioAmbient()
-                     ? "Istio ambient: global services, with stand-ins in components/mesh/global-services/"
-                     : "Istio sidecars resolve them and route through central's east-west gateway")
-              : "Cilium ClusterMesh: global services, with stand-ins in components/mesh/global-services/",
-          InstanceName("mimir", env));
+          "  From remote clusters, only through the ingest proxy (TLS from the fleet CA, basic auth per tenant; "
+          "{4}): `https://{0}:{1}` (metrics), `https://{0}:{2}` (logs), `{0}:{3}` (OTLP gRPC).\n",
+          endpoints::IngestHost(model), port(Backend::kMimir, Protocol::kRemoteWrite),
+          port(Backend::kLoki, Protocol::kLokiPush), port(Backend::kTempo, Protocol::kOtlpGrpc),
+          IngestTransport(model));
     }
+    out += "\n";
   }
+  if (!out.empty()) out.pop_back();
   return out;
 }
 
@@ -232,6 +260,7 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"path", model.gitops.path},
                {"cluster_label", model.cluster_label},
                {"endpoints", Endpoints(model)},
+               {"tenant_boundary", TenantBoundary(model)},
                {"observability", DashboardsAndAlerts(model)},
                {"layout_extra", LayoutExtra(model)},
                {"tenancy", model.isolation == "instances" ? "one backend set per environment and one tenant "

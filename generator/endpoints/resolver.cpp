@@ -100,29 +100,33 @@ Endpoint ResolveOnCentral(Backend backend, Protocol protocol, const std::string&
   return e;
 }
 
+int IngestServicePort(const model::Model& model, Backend backend, Protocol protocol, const std::string& environment) {
+  return IngestNodePort(model, backend, protocol, environment) - 30000 + 8443;
+}
+
+std::string IngestHost(const model::Model& model) {
+  const std::string central = model.Central().name;
+  const std::string& mesh = model.mesh.type;
+  // No mesh: kind nodes reach each other by name on the docker network.
+  if (mesh == "none") return fmt::format("{}-control-plane", central);
+  // Linkerd's service mirror names the copy of an exported service
+  // <service>-<source cluster>, in the same namespace.
+  if (mesh == "linkerd") return fmt::format("{}-{}.{}.svc.cluster.local", kIngestService, central, kIngestNamespace);
+  // Istio and ClusterMesh: the same name resolves on every cluster of the mesh.
+  return fmt::format("{}.{}.svc.cluster.local", kIngestService, kIngestNamespace);
+}
+
 Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend backend, Protocol protocol) {
   const std::string instance = InstanceOf(model, from);
   Endpoint e = ResolveOnCentral(backend, protocol, instance);
-  const Service s = CentralService(backend, protocol, instance);
-  const std::string central = model.Central().name;
-  const std::string& mesh = model.mesh.type;
-  if (from.name == central) {
-    return e;
-  } else if (mesh == "linkerd") {
-    // Linkerd's service mirror names the copy of an exported service
-    // <service>-<source cluster> in the same namespace; mTLS is the proxies'.
-    e.host = fmt::format("{}-{}.{}.svc.cluster.local", s.name, central, s.ns);
-  } else if (mesh == "istio" || mesh == "cilium-clustermesh") {
-    // Global services: the same name resolves on every cluster of the mesh
-    // (a service stub on the remote), and the mesh routes it to central.
-    e.host = fmt::format("{}.{}.svc.cluster.local", s.name, s.ns);
-  } else {
-    // No mesh: the central node publishes the ingest services on node ports
-    // behind TLS; kind nodes reach each other by name on the docker network.
-    e.host = fmt::format("{}-control-plane", central);
-    e.port = IngestNodePort(model, backend, protocol, instance);
-    e.tls = true;
-  }
+  if (from.name == model.Central().name) return e;
+  // Every other cluster writes through the ingest proxy, whatever the mesh:
+  // the mesh carries the connection (and adds mTLS), the proxy decides the
+  // tenant from the credentials.
+  e.host = IngestHost(model);
+  e.port = model.mesh.type == "none" ? IngestNodePort(model, backend, protocol, instance)
+                                     : IngestServicePort(model, backend, protocol, instance);
+  e.tls = true;
   return e;
 }
 

@@ -63,11 +63,29 @@ struct Route {
 [[nodiscard]] Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend backend,
                                Protocol protocol);
 
+/// The central ingest proxy: every write from a remote cluster goes through
+/// it, under every mesh. It authenticates the cluster (TLS, basic auth with
+/// one user per tenant), sets X-Scope-OrgID from the credentials and passes
+/// only the back ends' write APIs. The back ends' own Services are never
+/// published to other clusters.
+inline constexpr const char* kIngestService = "lgtm-ingest";
+inline constexpr const char* kIngestNamespace = "lgtm-ingest";
+
 /// With mesh: none, the node port on which the central cluster's ingest proxy
 /// publishes (over TLS, with per-tenant basic auth) the service that takes
 /// backend data over protocol for environment's backend set.
 [[nodiscard]] int IngestNodePort(const model::Model& model, Backend backend, Protocol protocol,
                                  const std::string& environment);
+
+/// The port of the ingest proxy's Service (and container) for the same:
+/// what remote agents connect to over a mesh.
+[[nodiscard]] int IngestServicePort(const model::Model& model, Backend backend, Protocol protocol,
+                                    const std::string& environment);
+
+/// The name remote agents reach the ingest proxy by, and its certificate's
+/// DNS name: the central kind node (mesh: none), Linkerd's mirror of the
+/// proxy's Service, or the Service's global name (Istio, Cilium ClusterMesh).
+[[nodiscard]] std::string IngestHost(const model::Model& model);
 
 /// The backend namespace for an environment: "mimir", or "mimir-prod".
 [[nodiscard]] std::string BackendNamespace(Backend backend, const std::string& environment);

@@ -23,6 +23,10 @@ validate-repo cannot know, for one rendered repository:
   Application ignores the data of every Secret.
 * scrape targets: no ServiceMonitor scrapes a control-plane component kind
   binds to 127.0.0.1.
+* tenant boundary (tenant_boundary.py): every central Service a remote
+  cluster reaches (node port, load balancer, Linkerd export, global service,
+  Istio east-west passthrough) authenticates the caller and fixes the tenant
+  from the credentials, passing only write APIs.
 
 Usage: check_fleet.py REPO --chart-src DIR --helm-lite PATH
 Exit 1 with one line per problem.
@@ -38,6 +42,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fleet_objects  # noqa: E402
+from tenant_boundary import check_tenant_boundary  # noqa: E402
 
 SERVICE_ADDRESS = re.compile(r"(https?://)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9-]+)\.svc(\.cluster\.local)?:(\d+)")
 
@@ -392,6 +397,7 @@ def main():
     counts = {"addresses": check_addresses(facts, objs, problems),
               "node ports": node_port_addresses(facts, objs, problems),
               "monitors": check_monitors(objs, problems),
+              "reachable central Services": check_tenant_boundary(facts, objs, problems),
               "control-plane targets": check_loopback_targets(args.repo, objs, problems),
               "generated or live-patched fields": check_drift(args.repo, objs, problems)}
     for p in problems:

@@ -99,6 +99,29 @@ fleet_ca() {
   printf '%s\n' "${value}"
 }
 
+# ingest_client CLUSTER TENANT KEY HTPASSWD NAMESPACE...: TENANT's password
+# for the central ingest proxy (kept in the Secret lgtm-ingest-users of the
+# central cluster under KEY, generated once), its line in the user file
+# HTPASSWD of its backend set, and the Secret lgtm-ingest-client (username,
+# password, the fleet CA) in each NAMESPACE of CLUSTER, where its agents read it.
+ingest_users=()
+fleet_ca_cert=""
+declare -A ingest_htpasswd=([htpasswd]='')
+ingest_client() {
+  local cluster=$1 tenant=$2 key=$3 file=$4 password hash ns
+  shift 4
+  password=$(secret_key "${CENTRAL}" lgtm-ingest lgtm-ingest-users "${key}")
+  [[ -n ${password} ]] || password=$(openssl rand -hex 24)
+  ingest_users+=("${key}=${password}")
+  hash=$(htpasswd_line "${CENTRAL}" lgtm-ingest lgtm-ingest-htpasswd "${file}" "${tenant}" "${password}")
+  ingest_htpasswd[${file}]+="${hash}"$'\n'
+  [[ -n ${fleet_ca_cert} ]] || fleet_ca_cert=$(fleet_ca tls.crt)
+  for ns in "$@"; do
+    put_secret "${cluster}" "${ns}" lgtm-ingest-client \
+      "username=${tenant}" "password=${password}" "ca.crt=${fleet_ca_cert}"
+  done
+}
+
 
 
 ensure_fleet_ca
@@ -121,4 +144,15 @@ for ns in minio mimir loki tempo; do
     "AWS_ACCESS_KEY_ID=${s3_access}" "AWS_SECRET_ACCESS_KEY=${s3_secret}" \
     "rootUser=${s3_access}" "rootPassword=${s3_secret}"
 done
+
+# The ingest proxy's users: one per remote tenant, passwords hashed (apr1).
+ingest_client lgtm-remote 'remote01' remote01 htpasswd logging monitoring tracing
+ingest_client lgtm-remote-alloy 'remote02' remote02 htpasswd alloy
+ingest_client lgtm-remote-otel 'remote03' remote03 htpasswd monitoring opentelemetry
+put_secret "${CENTRAL}" lgtm-ingest lgtm-ingest-users "${ingest_users[@]}"
+htpasswd_pairs=()
+for file in "${!ingest_htpasswd[@]}"; do
+  htpasswd_pairs+=("${file}=${ingest_htpasswd[${file}]}")
+done
+put_secret "${CENTRAL}" lgtm-ingest lgtm-ingest-htpasswd "${htpasswd_pairs[@]}"
 log "done"

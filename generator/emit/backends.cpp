@@ -36,6 +36,14 @@ std::string BucketPrefix(const model::Model& model, const std::string& env) {
   return prefix;
 }
 
+// Under Cilium ClusterMesh with remote agents, the chart's extraObjects: a
+// policy that lets only the central cluster's pods reach the back end in ns
+// (the pods of every cluster are routable to one another); "" otherwise.
+std::string ClusterLocalPolicy(const model::Model& model, const std::string& ns) {
+  if (model.mesh.type != "cilium-clustermesh" || !NeedsIngest(model)) return "";
+  return render::RenderFile("backends/cluster-local-policy.yaml", {{"namespace", ns}, {"central", model.Central().name}});
+}
+
 render::Vars StorageVars(const model::Model& model, const std::string& env) {
   const model::Storage& s = model.backends.storage;
   const SizeProfile p = ProfileOf(model.backends.size);
@@ -67,6 +75,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   mimir["central"] = model.Central().name;
   mimir["fleet_alertmanager"] = render::Flag(FleetAlertmanager(model));
   mimir["alertmanager_url"] = FleetAlertmanager(model) ? kFleetAlertmanagerUrl : "";
+  mimir["cluster_local_policy"] = ClusterLocalPolicy(model, mimir_ns);
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("mimir-distributed", env)),
               "backends/mimir-distributed.yaml", model, mimir);
 
@@ -82,6 +91,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   loki["alertmanager_url"] = FleetAlertmanager(model)
                                  ? kFleetAlertmanagerUrl
                                  : fmt::format("http://mimir-alertmanager.{}.svc:8080/alertmanager", mimir_ns);
+  loki["cluster_local_policy"] = ClusterLocalPolicy(model, InstanceName("loki", env));
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("loki", env)),
               "backends/loki.yaml", model, loki);
 
@@ -92,6 +102,7 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   tempo["mimir_namespace"] = mimir_ns;
   tempo["cluster_label"] = model.cluster_label;
   tempo["worker_pdb"] = render::Flag(profile.replicas > 1);
+  tempo["cluster_local_policy"] = ClusterLocalPolicy(model, InstanceName("tempo", env));
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("tempo-distributed", env)),
               "backends/tempo-distributed.yaml", model, tempo);
 }

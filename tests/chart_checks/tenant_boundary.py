@@ -8,7 +8,9 @@ Linkerd (mirrored on the remotes), global for Istio ambient or Cilium
 ClusterMesh, or named by a host of an Istio east-west Gateway that passes
 TLS through. The mesh's own gateways and control planes (their namespaces,
 INFRASTRUCTURE) carry the traffic and are not endpoints; Grafana has its own
-login (it is for people, not agents).
+login (it is for people, not agents). Under Cilium ClusterMesh every pod is
+routable from every cluster, so each back end's namespace must also admit
+only the central cluster's pods (check_pod_reachability).
 
 A Service passes when it is an nginx proxy whose configuration, for every
 port of the Service, has a TLS server that requires basic auth from a user
@@ -143,6 +145,42 @@ def reachable(service, mesh, passthrough_hosts):
     return how
 
 
+def _cluster_local(policy, central):
+    """Whether a CiliumNetworkPolicy admits, besides the node's own probes,
+    only endpoints of the central cluster, and selects every pod."""
+    spec = policy.get("spec") or {}
+    if spec.get("endpointSelector") not in ({}, None) or "endpointSelector" not in spec:
+        return False
+    for rule in spec.get("ingress") or []:
+        if set(rule) - {"fromEndpoints", "fromEntities", "toPorts"}:
+            return False
+        if any(e != "host" for e in rule.get("fromEntities") or []):
+            return False
+        for sel in rule.get("fromEndpoints") or []:
+            labels = sel.get("matchLabels") or {}
+            if labels.get("io.cilium.k8s.policy.cluster") != central and \
+                    labels.get("k8s:io.cilium.k8s.policy.cluster") != central:
+                return False
+    return True
+
+
+def check_pod_reachability(central, mesh, objs, problems):
+    """Cilium ClusterMesh routes every cluster's pods to one another: each
+    back end's namespace on central (the Services that trust X-Scope-OrgID)
+    needs a policy that admits only central's own pods. Returns how many
+    namespaces were checked."""
+    if mesh != "cilium-clustermesh":
+        return 0
+    backend_namespaces = {o["metadata"]["namespace"] for o in objs if o["kind"] == "Service"
+                          and o["metadata"]["namespace"].split("-")[0] in ("mimir", "loki", "tempo")}
+    for ns in sorted(backend_namespaces):
+        policies = [o for o in objs if o["kind"] == "CiliumNetworkPolicy" and o["metadata"].get("namespace") == ns]
+        if not any(_cluster_local(p, central) for p in policies):
+            problems.append(f"{central}: the pods of namespace {ns} trust X-Scope-OrgID and are routable from every "
+                            f"cluster of the ClusterMesh, with no CiliumNetworkPolicy admitting only {central}'s pods")
+    return len(backend_namespaces)
+
+
 def check_tenant_boundary(repo_facts, objs_by_cluster, problems):
     """Appends a problem per central Service remote clusters reach that does
     not fix the tenant from the caller's credentials; returns how many
@@ -165,4 +203,4 @@ def check_tenant_boundary(repo_facts, objs_by_cluster, problems):
                             f"({', '.join(how)}), which does not fix the tenant: {why}")
     if checked == 0:
         problems.append(f"{central}: remote clusters ship telemetry, yet no central Service is reachable from them")
-    return checked
+    return checked + check_pod_reachability(central, mesh, objs, problems)

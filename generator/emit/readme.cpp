@@ -117,13 +117,20 @@ std::string TenantBoundary(const model::Model& model) {
       "HTTP basic auth with one user per tenant, made by `bootstrap/15-create-secrets.sh`), sets `X-Scope-OrgID` to "
       "that tenant whatever the client sent, and passes only the write APIs (remote-write, Loki push, OTLP); a "
       "request without credentials gets 401, a query or any other path 403. The back ends' own Services are not "
-      "published to other clusters{}.\n\n"
+      "published to other clusters{}.{}\n\n"
       "Why one proxy rather than mesh policies: the mesh proves which cluster is calling, but neither Linkerd, "
       "Istio nor Cilium can tie that identity to the tenant header the back ends trust, and each would need its "
       "own policy language for it. The proxy gives every mesh, and none, the same boundary; the mesh adds "
       "transport and mTLS. Central's own agents write to the back ends directly.\n",
       IngestTransport(model),
-      model.isolation == "instances" ? "; each backend set's listeners accept only its environment's tenants" : "");
+      model.isolation == "instances" ? "; each backend set's listeners accept only its environment's tenants" : "",
+      model.mesh.type == "linkerd"
+          ? " Linkerd's multicluster gateway would forward a linked cluster's request to any Service, exported or "
+            "not, so each back end's namespace has a NetworkPolicy that shuts out the gateway's namespace."
+      : model.mesh.type == "cilium-clustermesh"
+          ? " ClusterMesh routes every cluster's pods to one another, so each back end's namespace has a "
+            "CiliumNetworkPolicy that admits only the central cluster's pods."
+          : "");
 }
 
 // The write paths, per backend set.

@@ -11,7 +11,9 @@ packages=(cmake g++ make pkg-config libyaml-cpp-dev nlohmann-json3-dev libgit2-d
           libfmt-dev catch2 libvalijson-dev
           # for the tests: the bootstrap simulator (tests/bootstrap_sim) runs
           # the generated scripts with real bash and openssl
-          python3 python3-yaml openssl)
+          python3 python3-yaml openssl
+          # the ingest proxy test (tests/ingest) runs its nginx configuration
+          nginx-light curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "${p}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${p}")

@@ -36,19 +36,12 @@ std::string BucketPrefix(const model::Model& model, const std::string& env) {
   return prefix;
 }
 
-// With remote agents, the chart's extraObjects: a policy that keeps the
-// mesh's cross-cluster paths away from the back end in ns, where the mesh
-// would otherwise reach it: under Cilium ClusterMesh (every cluster's pods
-// are routable to one another) only the central cluster's pods are admitted;
-// under Linkerd (its gateway forwards to any Service) the gateway's namespace
-// is not. "" for the other meshes, whose paths reach only what is published.
+// Under Cilium ClusterMesh with remote agents, the chart's extraObjects: a
+// policy that lets only the central cluster's pods reach the back end in ns
+// (ClusterMesh routes every cluster's pods to one another); "" otherwise.
 std::string ClusterLocalPolicy(const model::Model& model, const std::string& ns) {
-  if (!NeedsIngest(model)) return "";
-  if (model.mesh.type == "cilium-clustermesh") {
-    return render::RenderFile("backends/cluster-local-policy.yaml", {{"namespace", ns}, {"central", model.Central().name}});
-  }
-  if (model.mesh.type == "linkerd") return render::RenderFile("backends/no-gateway-policy.yaml", {{"namespace", ns}});
-  return "";
+  if (model.mesh.type != "cilium-clustermesh" || !NeedsIngest(model)) return "";
+  return render::RenderFile("backends/cluster-local-policy.yaml", {{"namespace", ns}, {"central", model.Central().name}});
 }
 
 render::Vars StorageVars(const model::Model& model, const std::string& env) {

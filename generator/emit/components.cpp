@@ -211,6 +211,10 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
     out.push_back({"istio-expose", "central cluster: its east-west Gateway for the other networks", kIstioExposePath,
                    central, true, kIstioNamespace, kWaveStorage, true});
   }
+  if (model.mesh.type == "linkerd" && NeedsIngest(model)) {
+    out.push_back({"linkerd-gateway-policy", "central cluster: keeps Linkerd's multicluster gateway to the ingest proxy",
+                   kLinkerdGatewayPolicyPath, central, true, "linkerd-multicluster", kWaveMesh, false});
+  }
   if (NeedsGlobalServiceStubs(model)) {
     out.push_back({"global-services", "remote cluster that ships telemetry: the stand-in of central's ingest proxy",
                    kGlobalServicesPath,

@@ -153,6 +153,7 @@ inline constexpr const char* kMonitoringNamespace = "monitoring";
 inline constexpr const char* kIstioNamespace = "istio-system";
 inline constexpr const char* kIstioExposePath = "components/mesh/istio/expose";
 inline constexpr const char* kGlobalServicesPath = "components/mesh/global-services";
+inline constexpr const char* kLinkerdGatewayPolicyPath = "components/mesh/linkerd-gateway-policy";
 inline constexpr const char* kFleetCaPath = "components/fleet-ca";
 inline constexpr const char* kIngestPath = "components/ingest";
 inline constexpr const char* kIngestNamespace = endpoints::kIngestNamespace;

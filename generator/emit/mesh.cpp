@@ -83,8 +83,19 @@ std::string MeshOptOutAnnotation(const model::Model& model) {
   return "";
 }
 
+// components/mesh/linkerd-gateway-policy/: the central gateway's egress,
+// closed to everything but the ingest proxy.
+static void EmitLinkerdGatewayPolicy(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const std::string dir = std::string(kLinkerdGatewayPolicyPath) + "/";
+  PutTemplate(tree, diags, "mesh", dir + "kustomization.yaml", "mesh/linkerd-gateway-policy-kustomization.yaml", model,
+              {});
+  PutTemplate(tree, diags, "mesh", dir + "network-policy.yaml", "mesh/linkerd-gateway-policy.yaml", model,
+              {{"ingest_namespace", kIngestNamespace}});
+}
+
 void EmitMesh(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   EmitMeshValues(model, tree, diags);
+  if (model.mesh.type == "linkerd" && NeedsIngest(model)) EmitLinkerdGatewayPolicy(model, tree, diags);
   if (model.mesh.type == "istio") EmitIstioExpose(model, tree, diags);
   if (NeedsGlobalServiceStubs(model)) EmitGlobalServiceStubs(model, tree, diags);
 }

@@ -126,7 +126,8 @@ std::string TenantBoundary(const model::Model& model) {
       model.isolation == "instances" ? "; each backend set's listeners accept only its environment's tenants" : "",
       model.mesh.type == "linkerd"
           ? " Linkerd's multicluster gateway would forward a linked cluster's request to any Service, exported or "
-            "not, so each back end's namespace has a NetworkPolicy that shuts out the gateway's namespace."
+            "not, so a NetworkPolicy lets the gateway reach only the proxy "
+            "(components/mesh/linkerd-gateway-policy/)."
       : model.mesh.type == "cilium-clustermesh"
           ? " ClusterMesh routes every cluster's pods to one another, so each back end's namespace has a "
             "CiliumNetworkPolicy that admits only the central cluster's pods."

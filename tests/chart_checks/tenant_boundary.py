@@ -9,9 +9,10 @@ ClusterMesh, or named by a host of an Istio east-west Gateway that passes
 TLS through. The mesh's own gateways and control planes (their namespaces,
 INFRASTRUCTURE) carry the traffic and are not endpoints; Grafana has its own
 login (it is for people, not agents). Under Cilium ClusterMesh every pod is
-routable from every cluster, and Linkerd's gateway forwards to any Service
-(linkerd/linkerd2#4452), so there each back end's namespace must also be
-closed to that path by a policy (check_pod_reachability).
+routable from every cluster, so each back end's namespace must admit only
+central's pods; Linkerd's gateway forwards to any Service, exported or not
+(linkerd/linkerd2#4452), so its egress must be confined to the ingest proxy
+(check_pod_reachability).
 
 A Service passes when it is an nginx proxy whose configuration, for every
 port of the Service, has a TLS server that requires basic auth from a user
@@ -165,52 +166,58 @@ def _cluster_local(policy, central):
     return True
 
 
-def _shuts_out(policy, namespace):
-    """Whether a NetworkPolicy isolates every pod for ingress and admits
-    nothing from namespace."""
+GATEWAY_MAY_REACH = {"lgtm-ingest": None, "linkerd": None, "kube-system": {53}}  # namespace -> ports (None: any)
+
+
+def _confines_gateway(policy, gateway):
+    """Whether a NetworkPolicy selects the gateway's pods and lets them open
+    connections only to GATEWAY_MAY_REACH."""
     spec = policy.get("spec") or {}
-    if spec.get("podSelector") not in ({}, None) or "Ingress" not in (spec.get("policyTypes") or ["Ingress"]):
+    selector = (spec.get("podSelector") or {}).get("matchLabels") or {}
+    labels = gateway["spec"]["template"]["metadata"].get("labels") or {}
+    if not selector or any(labels.get(k) != v for k, v in selector.items()):
         return False
-    for rule in spec.get("ingress") or []:
-        peers = rule.get("from")
-        if not peers:
-            return False  # from everywhere
-        for peer in peers:
-            if "ipBlock" in peer:
+    if "Egress" not in (spec.get("policyTypes") or []):
+        return False
+    for rule in spec.get("egress") or []:
+        ports = {int(p["port"]) for p in rule.get("ports") or []}
+        for peer in rule.get("to") or [{}]:
+            ns = ((peer.get("namespaceSelector") or {}).get("matchLabels") or {}).get("kubernetes.io/metadata.name")
+            if ns not in GATEWAY_MAY_REACH or "ipBlock" in peer:
                 return False
-            selector = peer.get("namespaceSelector")
-            if selector is None:
-                continue  # pods of the policy's own namespace
-            excluded = any(e.get("key") == "kubernetes.io/metadata.name" and e.get("operator") == "NotIn"
-                           and namespace in (e.get("values") or []) for e in selector.get("matchExpressions") or [])
-            if not excluded:
+            allowed = GATEWAY_MAY_REACH[ns]
+            if allowed is not None and (not ports or not ports <= allowed):
                 return False
     return True
 
 
 def check_pod_reachability(central, mesh, objs, problems):
-    """Paths a mesh opens past what is published: Cilium ClusterMesh routes
-    every cluster's pods to one another, and Linkerd's multicluster gateway
-    forwards to any Service, exported or not. Each back end's namespace on
-    central (the Services that trust X-Scope-OrgID) then needs a policy that
-    closes that path. Returns how many namespaces were checked."""
-    if mesh not in ("cilium-clustermesh", "linkerd"):
+    """Paths a mesh opens past what is published. Cilium ClusterMesh routes
+    every cluster's pods to one another: each back end's namespace on
+    central (the Services that trust X-Scope-OrgID) needs a policy admitting
+    only central's pods. Linkerd's multicluster gateway forwards to any
+    Service, exported or not: the gateway's egress must be confined to the
+    ingest proxy. Returns how many were checked."""
+    if mesh == "linkerd":
+        gateways = [o for o in objs if o["kind"] == "Deployment" and o["metadata"].get("name") == "linkerd-gateway"]
+        policies = [o for o in objs if o["kind"] == "NetworkPolicy"
+                    and o["metadata"].get("namespace") == "linkerd-multicluster"]
+        for g in gateways:
+            if not any(_confines_gateway(p, g) for p in policies):
+                problems.append(f"{central}: Linkerd's multicluster gateway forwards a linked cluster's requests to "
+                                f"any Service, exported or not, and no NetworkPolicy confines its egress to the "
+                                f"ingest proxy")
+        return len(gateways)
+    if mesh != "cilium-clustermesh":
         return 0
     backend_namespaces = {o["metadata"]["namespace"] for o in objs if o["kind"] == "Service"
                           and o["metadata"]["namespace"].split("-")[0] in ("mimir", "loki", "tempo")}
     for ns in sorted(backend_namespaces):
-        if mesh == "cilium-clustermesh":
-            policies = [o for o in objs if o["kind"] == "CiliumNetworkPolicy" and o["metadata"].get("namespace") == ns]
-            if not any(_cluster_local(p, central) for p in policies):
-                problems.append(f"{central}: the pods of namespace {ns} trust X-Scope-OrgID and are routable from "
-                                f"every cluster of the ClusterMesh, with no CiliumNetworkPolicy admitting only "
-                                f"{central}'s pods")
-        else:
-            policies = [o for o in objs if o["kind"] == "NetworkPolicy" and o["metadata"].get("namespace") == ns]
-            if not any(_shuts_out(p, "linkerd-multicluster") for p in policies):
-                problems.append(f"{central}: the pods of namespace {ns} trust X-Scope-OrgID and Linkerd's "
-                                f"multicluster gateway forwards to them, exported or not; no NetworkPolicy shuts "
-                                f"out namespace linkerd-multicluster")
+        policies = [o for o in objs if o["kind"] == "CiliumNetworkPolicy" and o["metadata"].get("namespace") == ns]
+        if not any(_cluster_local(p, central) for p in policies):
+            problems.append(f"{central}: the pods of namespace {ns} trust X-Scope-OrgID and are routable from "
+                            f"every cluster of the ClusterMesh, with no CiliumNetworkPolicy admitting only "
+                            f"{central}'s pods")
     return len(backend_namespaces)
 
 

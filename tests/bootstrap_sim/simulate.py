@@ -172,6 +172,7 @@ class Simulation:
         self.check_order()
         self.check_secrets_filled()
         self.check_certificates(clusters)
+        self.check_ingest_credentials(clusters)
         self.check_load_balancers()
         self.check_manifests_from_repo(repo)
         self.check_meshed_from_start()
@@ -314,6 +315,47 @@ class Simulation:
                            f"{m}: kube-system/cilium-ca is not owned by the Helm release cilium")
                 cas.add(self.value(m, "kube-system", "cilium-ca", "ca.crt"))
             self.check(len(cas) == 1, f"the ClusterMesh members have {len(cas)} different Cilium CAs, not one")
+
+    def check_ingest_credentials(self, clusters):
+        """Under every mesh, each remote cluster that ships telemetry holds its
+        tenant's credentials for the ingest proxy (lgtm-ingest-client), and
+        the password matches the tenant's line in the user file of its
+        backend set, and of no other set."""
+        central = next(c["name"] for c in clusters if c["role"] == "central")
+        remotes = [c for c in clusters if c["role"] == "remote" and c["agentScenario"] != "none"]
+        if not remotes:
+            return
+        files = {k: base64.b64decode(v).decode()
+                 for k, v in (self.st.get(central, "Secret", "lgtm-ingest", "lgtm-ingest-htpasswd") or {})
+                 .get("data", {}).items()}
+        self.check(files, f"{central}: no user files for the ingest proxy (lgtm-ingest/lgtm-ingest-htpasswd)")
+        for c in remotes:
+            clients = [(ns, name) for (ns, name) in self.secrets(c["name"]) if name == "lgtm-ingest-client"]
+            self.check(clients, f"{c['name']} ships telemetry (mesh {c['mesh']}) but has no lgtm-ingest-client Secret")
+            own = "htpasswd" if c["backendSet"] == "default" else f"htpasswd-{c['backendSet']}"
+            for ns, name in clients:
+                user = self.value(c["name"], ns, name, "username").decode()
+                password = self.value(c["name"], ns, name, "password").decode()
+                self.check(user == c["tenant"], f"{ns}/{name} on {c['name']}: username {user}, not its tenant "
+                           f"{c['tenant']}")
+                for file, text in files.items():
+                    line = next((l for l in text.splitlines() if l.startswith(user + ":")), None)
+                    if file != own:
+                        # The same tenant name in another backend set is another
+                        # tenant, with a password of its own.
+                        self.check(line is None or not self.apr1_matches(line, password),
+                                   f"{ns}/{name} on {c['name']}: its credentials also open {file}, another backend "
+                                   f"set's listeners")
+                        continue
+                    self.check(line is not None, f"tenant {user} of {c['name']} is not a user of {file}")
+                    self.check(self.apr1_matches(line, password), f"{ns}/{name} on {c['name']}: the password does "
+                               f"not match {user}'s line in {file}")
+
+    def apr1_matches(self, line, password):
+        hashed = line.split(":", 1)[1]
+        salt = hashed.split("$")[2] if hashed.startswith("$apr1$") else ""
+        again = self.openssl("passwd", "-apr1", "-salt", salt, "-stdin", stdin=password.encode()).stdout.decode()
+        return again.strip() == hashed
 
     def check_load_balancers(self):
         import fleet

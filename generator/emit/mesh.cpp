@@ -68,6 +68,16 @@ void EmitGlobalServiceStubs(const model::Model& model, out::OutputTree& tree, di
                {"metadata", MeshExportMetadata(model)}});
 }
 
+// components/mesh/linkerd-gateway-policy/: the central gateway's egress,
+// closed to everything but the ingest proxy.
+void EmitLinkerdGatewayPolicy(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const std::string dir = std::string(kLinkerdGatewayPolicyPath) + "/";
+  PutTemplate(tree, diags, "mesh", dir + "kustomization.yaml", "mesh/linkerd-gateway-policy-kustomization.yaml", model,
+              {});
+  PutTemplate(tree, diags, "mesh", dir + "network-policy.yaml", "mesh/linkerd-gateway-policy.yaml", model,
+              {{"ingest_namespace", kIngestNamespace}});
+}
+
 }  // namespace
 
 std::string MeshExportMetadata(const model::Model& model) {
@@ -81,16 +91,6 @@ std::string MeshOptOutAnnotation(const model::Model& model) {
   if (model.mesh.type == "linkerd") return "linkerd.io/inject: disabled";
   if (model.mesh.type == "istio" && !model.mesh.IstioAmbient()) return "sidecar.istio.io/inject: \"false\"";
   return "";
-}
-
-// components/mesh/linkerd-gateway-policy/: the central gateway's egress,
-// closed to everything but the ingest proxy.
-static void EmitLinkerdGatewayPolicy(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  const std::string dir = std::string(kLinkerdGatewayPolicyPath) + "/";
-  PutTemplate(tree, diags, "mesh", dir + "kustomization.yaml", "mesh/linkerd-gateway-policy-kustomization.yaml", model,
-              {});
-  PutTemplate(tree, diags, "mesh", dir + "network-policy.yaml", "mesh/linkerd-gateway-policy.yaml", model,
-              {{"ingest_namespace", kIngestNamespace}});
 }
 
 void EmitMesh(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {

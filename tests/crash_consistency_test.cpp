@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "out/commit.h"
+#include "real_disk_reads.h"
 #include "rendered_fleets.h"
 #include "test_support.h"
 
@@ -21,15 +22,10 @@ struct Crash {};
 // The real disk, stopping dead at the n-th write or removal (counting from
 // 0): a write that is cut off leaves its temporary file behind, as a killed
 // process does.
-class CrashingFileSystem final : public out::FileSystem {
+class CrashingFileSystem final : public test::RealDiskReads {
  public:
   explicit CrashingFileSystem(int crash_at) : crash_at_(crash_at) {}
 
-  std::optional<std::string> Read(const std::string& path) const override { return disk_.Read(path); }
-  bool IsDirectory(const std::string& path) const override { return disk_.IsDirectory(path); }
-  std::vector<std::string> List(const std::string& path) const override { return disk_.List(path); }
-  bool IsSymlink(const std::string& path) const override { return disk_.IsSymlink(path); }
-  bool Exists(const std::string& path) const override { return disk_.Exists(path); }
   void Write(const std::string& path, const std::string& content, bool executable) override {
     if (ops_++ == crash_at_) {
       fs::create_directories(fs::path(path).parent_path());
@@ -45,7 +41,6 @@ class CrashingFileSystem final : public out::FileSystem {
   [[nodiscard]] int Operations() const { return ops_; }
 
  private:
-  out::RealFileSystem disk_;
   int crash_at_;
   int ops_ = 0;
 };

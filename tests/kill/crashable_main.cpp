@@ -16,20 +16,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "real_disk_reads.h"
 
 namespace {
 
-using lgtmgen::out::RealFileSystem;
-
-class KillingFileSystem final : public lgtmgen::out::FileSystem {
+class KillingFileSystem final : public lgtmgen::test::RealDiskReads {
  public:
   explicit KillingFileSystem(long kill_at) : kill_at_(kill_at) {}
 
-  std::optional<std::string> Read(const std::string& path) const override { return disk_.Read(path); }
-  bool IsDirectory(const std::string& path) const override { return disk_.IsDirectory(path); }
-  std::vector<std::string> List(const std::string& path) const override { return disk_.List(path); }
-  bool IsSymlink(const std::string& path) const override { return disk_.IsSymlink(path); }
-  bool Exists(const std::string& path) const override { return disk_.Exists(path); }
   void Write(const std::string& path, const std::string& content, bool executable) override {
     if (Due()) {
       std::filesystem::create_directories(std::filesystem::path(path).parent_path());
@@ -55,7 +49,6 @@ class KillingFileSystem final : public lgtmgen::out::FileSystem {
     std::abort();
   }
 
-  RealFileSystem disk_;
   long kill_at_;
   long ops_ = 0;
 };

@@ -19,7 +19,7 @@ struct Listener {
   std::string what;
   Backend backend;
   Protocol protocol;
-  std::vector<const char*> write_paths;  ///< the only paths passed on (gRPC: methods)
+  std::vector<Protocol> writes;  ///< whose write paths it passes (endpoints::WritePath), and only those
 };
 
 // What the proxy publishes for each backend set: the write APIs the agents
@@ -27,12 +27,11 @@ struct Listener {
 const std::vector<Listener>& Listeners() {
   static const std::vector<Listener> kListeners = {
       {"Metrics: Mimir's remote-write and OTLP HTTP", Backend::kMimir, Protocol::kRemoteWrite,
-       {"/api/v1/push", "/otlp/v1/metrics"}},
+       {Protocol::kRemoteWrite, Protocol::kOtlpHttp}},
       {"Logs: Loki's push API and OTLP HTTP", Backend::kLoki, Protocol::kLokiPush,
-       {"/loki/api/v1/push", "/otlp/v1/logs"}},
-      {"Traces: Tempo's OTLP gRPC", Backend::kTempo, Protocol::kOtlpGrpc,
-       {"/opentelemetry.proto.collector.trace.v1.TraceService/Export"}},
-      {"Traces: Tempo's OTLP HTTP", Backend::kTempo, Protocol::kOtlpHttp, {"/v1/traces"}},
+       {Protocol::kLokiPush, Protocol::kOtlpHttp}},
+      {"Traces: Tempo's OTLP gRPC", Backend::kTempo, Protocol::kOtlpGrpc, {Protocol::kOtlpGrpc}},
+      {"Traces: Tempo's OTLP HTTP", Backend::kTempo, Protocol::kOtlpHttp, {Protocol::kOtlpHttp}},
   };
   return kListeners;
 }
@@ -52,9 +51,9 @@ void EmitIngest(const model::Model& model, out::OutputTree& tree, diag::Diagnost
       const int port = endpoints::IngestServicePort(model, l.backend, l.protocol, env);
       const std::string name = IngestPortName(model, l.backend, l.protocol, env);
       std::string locations;
-      for (const char* path : l.write_paths) {
+      for (const Protocol write : l.writes) {
         locations += render::RenderFile(s.grpc ? "ingest/location-grpc.conf" : "ingest/location-http.conf",
-                                        {{"path", path}});
+                                        {{"path", endpoints::WritePath(l.backend, write)}});
       }
       servers += render::RenderFile(s.grpc ? "ingest/server-grpc.conf" : "ingest/server-http.conf",
                                     {{"what", env.empty() ? l.what : fmt::format("{} ({})", l.what, env)},

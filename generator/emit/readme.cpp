@@ -146,10 +146,7 @@ std::string Endpoints(const model::Model& model) {
         env.empty() ? "Inside the central cluster" : "Backend set " + env + ", inside the central cluster",
         InstanceName("mimir", env), InstanceName("loki", env), InstanceName("tempo", env));
     if (NeedsIngest(model)) {
-      auto port = [&](Backend b, Protocol p) {
-        return model.mesh.type == "none" ? endpoints::IngestNodePort(model, b, p, env)
-                                         : endpoints::IngestServicePort(model, b, p, env);
-      };
+      auto port = [&](Backend b, Protocol p) { return endpoints::IngestPort(model, b, p, env); };
       out += fmt::format(
           "  From remote clusters, only through the ingest proxy (TLS from the fleet CA, basic auth per tenant; "
           "{4}): `https://{0}:{1}` (metrics), `https://{0}:{2}` (logs), `{0}:{3}` (OTLP gRPC).\n",

@@ -104,6 +104,21 @@ int IngestServicePort(const model::Model& model, Backend backend, Protocol proto
   return IngestNodePort(model, backend, protocol, environment) - 30000 + 8443;
 }
 
+int IngestPort(const model::Model& model, Backend backend, Protocol protocol, const std::string& environment) {
+  return model.mesh.type == "none" ? IngestNodePort(model, backend, protocol, environment)
+                                   : IngestServicePort(model, backend, protocol, environment);
+}
+
+std::string WritePath(Backend backend, Protocol protocol) {
+  switch (protocol) {
+    case Protocol::kOtlpGrpc: return "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+    case Protocol::kOtlpHttp:  // the exporters append /v1/<signal> to the base path
+      return PathOf(backend, protocol) + "/v1/" +
+             (backend == Backend::kMimir ? "metrics" : backend == Backend::kLoki ? "logs" : "traces");
+    default: return PathOf(backend, protocol);
+  }
+}
+
 std::string IngestHost(const model::Model& model) {
   const std::string central = model.Central().name;
   const std::string& mesh = model.mesh.type;
@@ -124,8 +139,7 @@ Endpoint Resolve(const model::Model& model, const model::Cluster& from, Backend 
   // the mesh carries the connection (and adds mTLS), the proxy decides the
   // tenant from the credentials.
   e.host = IngestHost(model);
-  e.port = model.mesh.type == "none" ? IngestNodePort(model, backend, protocol, instance)
-                                     : IngestServicePort(model, backend, protocol, instance);
+  e.port = IngestPort(model, backend, protocol, instance);
   e.tls = true;
   return e;
 }

@@ -82,6 +82,15 @@ inline constexpr const char* kIngestNamespace = "lgtm-ingest";
 [[nodiscard]] int IngestServicePort(const model::Model& model, Backend backend, Protocol protocol,
                                     const std::string& environment);
 
+/// The port remote agents connect to the ingest proxy on for the same: the
+/// node port with mesh: none, else the Service port.
+[[nodiscard]] int IngestPort(const model::Model& model, Backend backend, Protocol protocol,
+                             const std::string& environment);
+
+/// The full request path a sender of protocol uses on backend's service (for
+/// gRPC, the method): what the ingest proxy must pass, and nothing else.
+[[nodiscard]] std::string WritePath(Backend backend, Protocol protocol);
+
 /// The name remote agents reach the ingest proxy by, and its certificate's
 /// DNS name: the central kind node (mesh: none), Linkerd's mirror of the
 /// proxy's Service, or the Service's global name (Istio, Cilium ClusterMesh).

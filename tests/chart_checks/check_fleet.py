@@ -23,6 +23,14 @@ validate-repo cannot know, for one rendered repository:
   Application ignores the data of every Secret.
 * scrape targets: no ServiceMonitor scrapes a control-plane component kind
   binds to 127.0.0.1.
+* label contract (label_contract.py): what each cluster's agents deliver,
+  derived from their rendered configuration, meets the README's label
+  contract, and every catalog dashboard query, alert rule and datasource
+  link finds its metrics and labels in every cluster it applies to.
+* agents' RBAC (agent_rbac.py): each Alloy release and collector
+  ServiceAccount is granted exactly the read access its configuration uses.
+* outage budget (outage_budget.py): every sender to the central cluster
+  retries through a 30-minute central outage before discarding anything.
 * tenant boundary (tenant_boundary.py): every central Service a remote
   cluster reaches (node port, load balancer, Linkerd export, global service,
   Istio east-west passthrough) authenticates the caller and fixes the tenant
@@ -42,25 +50,15 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fleet_objects  # noqa: E402
+from agent_rbac import check_agent_rbac  # noqa: E402
+from label_contract import check_label_contract  # noqa: E402
+from operator_objects import PLATFORM_SERVICES, collector_services, platform_service  # noqa: E402
+from outage_budget import check_outage_budget  # noqa: E402
 from tenant_boundary import check_tenant_boundary  # noqa: E402
 
 SERVICE_ADDRESS = re.compile(r"(https?://)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9-]+)\.svc(\.cluster\.local)?:(\d+)")
 
 VERBOSE = False
-
-# Services that exist without being rendered by an Application: made by
-# kind (kube-dns), the API server (kubernetes) or the Prometheus Operator
-# (the kubelet Service kube-prometheus-stack asks it to keep).
-PLATFORM_SERVICES = [
-    {"namespace": "kube-system", "name": "kube-dns", "labels": {"k8s-app": "kube-dns"},
-     "ports": [("dns", 53), ("dns-tcp", 53), ("metrics", 9153)]},
-    {"namespace": "default", "name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"},
-     "ports": [("https", 443)]},
-    {"namespace": "kube-system", "name": "kube-prometheus-stack-kubelet",
-     "labels": {"app.kubernetes.io/name": "kubelet", "k8s-app": "kubelet"},
-     "ports": [("https-metrics", 10250), ("http-metrics", 10255), ("cadvisor", 4194)]},
-]
-
 
 def label_selected(selector, labels):
     for k, v in (selector or {}).get("matchLabels", {}).items():
@@ -74,39 +72,14 @@ def label_selected(selector, labels):
     return True
 
 
-def platform_service(s):
-    return {"kind": "Service", "metadata": {"namespace": s["namespace"], "name": s["name"], "labels": s["labels"]},
-            "spec": {"ports": [{"name": n, "port": p} for n, p in s["ports"]]}}
-
-
-def collector_services(cr):
-    """The Service the OpenTelemetry Operator makes for a collector,
-    <name>-collector, with a port per OTLP receiver protocol (gRPC 4317,
-    HTTP 4318, or the endpoint's port)."""
-    ports = []
-    for name, receiver in ((cr.get("spec", {}).get("config") or {}).get("receivers") or {}).items():
-        if not name.split("/")[0] == "otlp":
-            continue
-        for protocol, default in (("grpc", 4317), ("http", 4318)):
-            if protocol in ((receiver or {}).get("protocols") or {}):
-                endpoint = ((receiver["protocols"][protocol]) or {}).get("endpoint", "")
-                port = int(endpoint.rsplit(":", 1)[1]) if ":" in endpoint else default
-                ports.append({"name": f"otlp-{protocol}", "port": port,
-                              **({"appProtocol": "grpc"} if protocol == "grpc" else {})})
-    md = cr["metadata"]
-    return {"kind": "Service", "metadata": {"namespace": md["namespace"], "name": md["name"] + "-collector",
-                                            "labels": {"app.kubernetes.io/component": "opentelemetry-collector"}},
-            "spec": {"ports": ports, "selector": {"app.kubernetes.io/instance": f"{md['namespace']}.{md['name']}"}}}
-
-
 def services(objs):
     """The Services of a cluster: rendered, made by an operator from a
     rendered custom resource, or made by the platform."""
     out = {(s["namespace"], s["name"]): platform_service(s) for s in PLATFORM_SERVICES}
     for o in objs:
         if o["kind"] == "OpenTelemetryCollector":
-            svc = collector_services(o)
-            out[(svc["metadata"]["namespace"], svc["metadata"]["name"])] = dict(svc, _app=o["_app"])
+            for svc in collector_services(o):
+                out[(svc["metadata"]["namespace"], svc["metadata"]["name"])] = dict(svc, _app=o["_app"])
     for o in objs:
         if o["kind"] == "Service":
             md = o["metadata"]
@@ -399,7 +372,10 @@ def main():
               "monitors": check_monitors(objs, problems),
               "reachable central Services": check_tenant_boundary(facts, objs, problems),
               "control-plane targets": check_loopback_targets(args.repo, objs, problems),
-              "generated or live-patched fields": check_drift(args.repo, objs, problems)}
+              "generated or live-patched fields": check_drift(args.repo, objs, problems),
+              "label-contract facts": check_label_contract(args.repo, facts, objs, problems),
+              "agents' RBAC": check_agent_rbac(objs, problems),
+              "senders' outage budgets": check_outage_budget(objs, problems)}
     for p in problems:
         print("FAIL", p)
     total = sum(len(v) for v in objs.values())

@@ -6,6 +6,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "emit/label_contract.h"
 #include "endpoints/resolver.h"
 #include "naming/namer.h"
 
@@ -266,6 +267,7 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"cluster_label", model.cluster_label},
                {"endpoints", Endpoints(model)},
                {"tenant_boundary", TenantBoundary(model)},
+               {"label_contract", LabelContractSection(model)},
                {"observability", DashboardsAndAlerts(model)},
                {"layout_extra", LayoutExtra(model)},
                {"tenancy", model.isolation == "instances" ? "one backend set per environment and one tenant "

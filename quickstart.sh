@@ -13,7 +13,9 @@ packages=(cmake g++ make pkg-config libyaml-cpp-dev nlohmann-json3-dev libgit2-d
           # the generated scripts with real bash and openssl
           python3 python3-yaml openssl
           # the ingest proxy test (tests/ingest) runs its nginx configuration
-          nginx-light curl)
+          nginx-light curl
+          # promtool, for the alert rules' unit tests (alerts/tests/run.sh)
+          prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "${p}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${p}")

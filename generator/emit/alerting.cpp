@@ -8,6 +8,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "emit/rule_tests.h"
 #include "endpoints/resolver.h"
 #include "model/matcher.h"
 #include "naming/namer.h"
@@ -165,6 +166,7 @@ void EmitAlerting(const model::Model& model, out::OutputTree& tree, diag::Diagno
                {"receivers_note", FleetAlertmanager(model)
                                       ? "# alertmanager-config.yaml configures the fleet's Alertmanager."
                                       : ""}});
+  EmitRuleTests(model, tree, diags);
   if (!a.rules.empty()) {
     PutTemplate(tree, diags, "alerting", naming::ComponentValues("alerts", "alloy-rules"),
                 "alerting/alloy-rules-values.yaml", model,

@@ -83,6 +83,16 @@ Federation CentralFederation(const model::Model& model) {
   return f;
 }
 
+// Pod annotations that let a trace receiver behind the mesh's sidecar see
+// its clients' pod IPs (k8sattributes associates spans by connection):
+// Linkerd leaves the receiver ports unproxied, Istio intercepts with TPROXY,
+// which keeps the source address. Ambient, ClusterMesh and none need none.
+std::string KeepSourceIpAnnotations(const model::Model& model) {
+  if (model.mesh.type == "linkerd") return "config.linkerd.io/skip-inbound-ports: \"4317,4318,9411,14250,14268\"";
+  if (model.mesh.type == "istio" && !model.mesh.IstioAmbient()) return "sidecar.istio.io/interceptionMode: TPROXY";
+  return "";
+}
+
 // Every per-cluster variable an agent template may use.
 render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
   const Federation federation = c.IsCentral() ? CentralFederation(model) : Federation{};
@@ -104,6 +114,7 @@ render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
           {"loki_otlp_url", loki_otlp.Url() + "/v1/logs"},
           {"tempo_endpoint", Resolve(model, c, Backend::kTempo, Protocol::kOtlpGrpc).HostPort()},
           {"otlp_host", LocalOtlpHost(c.agents)},
+          {"keep_source_ip", KeepSourceIpAnnotations(model)},
           {"ingest", render::Flag(loki_push.tls)},
           {"fleet_alertmanager", render::Flag(c.IsCentral() && FleetAlertmanager(model))},
           {"federated", render::Flag(c.Federated())},
@@ -120,6 +131,7 @@ void EmitOtelCollectors(const model::Model& model, const model::Cluster& c, cons
   PutTemplate(tree, diags, "agents", dir + "rbac.yaml", "agents/otel-rbac.yaml", model, {});
   PutTemplateFrom(tree, diags, "agents", dir + "otel-node.yaml", "agents/otel-node.yaml", model, vars);
   PutTemplateFrom(tree, diags, "agents", dir + "otel-gateway.yaml", "agents/otel-gateway.yaml", model, vars);
+  PutTemplate(tree, diags, "agents", dir + "monitoring.yaml", "agents/otel-monitoring.yaml", model, {});
 }
 
 // The areas whose values this emitter writes (the mesh's: emit/mesh.cpp).
@@ -142,7 +154,8 @@ void EmitAgents(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   const model::ImagePin& collector = model.catalog.Image("otel-collector-k8s");
   const render::Vars defaults = {{"collector_repository", collector.repository},
                                  {"collector_tag", collector.tag},
-                                 {"mesh_opt_out", MeshOptOutAnnotation(model)}};
+                                 {"mesh_opt_out", MeshOptOutAnnotation(model)},
+                                 {"keep_source_ip", KeepSourceIpAnnotations(model)}};
   for (const HelmComponent& comp : HelmComponents(model)) {
     if (comp.central || !OwnArea(comp)) continue;
     PutTemplateFrom(tree, diags, "agents", naming::ComponentValues(comp.area, comp.values_name),

@@ -160,6 +160,11 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     add({"alloy", "alloy", "alloy", "", "agents", "alloy", alloy, kWaveAgents, false, true, false});
     add({"alloy-gateway", "alloy", "alloy-gateway", "alloy-gateway", "agents", "alloy", alloy, kWaveAgents, false,
          true, false});
+    // The object state the alloy gateway scrapes through the chart's
+    // ServiceMonitor (kube_pod_*, kube_node_info, ...), as kube-prometheus-stack
+    // gives the other scenarios.
+    add({"kube-state-metrics", "kube-state-metrics", "kube-state-metrics", "", "agents", "alloy", alloy, kWaveAgents,
+         false, false, false});
   }
   if (used.count("otel") != 0) {
     // The chart generates its webhook certificate on every render (see the

@@ -124,16 +124,19 @@ TEST_CASE("render --commit: first commit, no-op, a change, and hand edits", "[gi
   CHECK(s.Git("log -1 --format=%s") == "Longer logs, no agent\n");
   const std::vector<std::string> expected = {
       "D\targocd/applicationsets/alloy.yaml",
+      "D\targocd/applicationsets/alloy-events.yaml",
       "D\targocd/applicationsets/alloy-gateway.yaml",
       "D\targocd/applicationsets/kube-state-metrics.yaml",
       "D\targocd/applicationsets/prometheus-crds.yaml",
       "D\targocd/projects/agents.yaml",
       "D\tbootstrap/60-verify.sh",  // no agents, no data to verify
       "D\tclusters/lgtm-central/values/alloy.yaml",
+      "D\tclusters/lgtm-central/values/alloy-events.yaml",
       "D\tclusters/lgtm-central/values/alloy-gateway.yaml",
       "D\tclusters/lgtm-central/values/kube-state-metrics.yaml",
       "D\tclusters/lgtm-central/values/prometheus-operator-crds.yaml",
       "D\tcomponents/agents/alloy/values.yaml",
+      "D\tcomponents/agents/alloy-events/values.yaml",
       "D\tcomponents/agents/alloy-gateway/values.yaml",
       "D\tcomponents/agents/kube-state-metrics/values.yaml",
       "D\tcomponents/agents/prometheus-operator-crds/values.yaml",

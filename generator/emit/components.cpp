@@ -160,6 +160,9 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     add({"alloy", "alloy", "alloy", "", "agents", "alloy", alloy, kWaveAgents, false, true, false});
     add({"alloy-gateway", "alloy", "alloy-gateway", "alloy-gateway", "agents", "alloy", alloy, kWaveAgents, false,
          true, false});
+    // Kubernetes events, from one replica so that each is sent once.
+    add({"alloy-events", "alloy", "alloy-events", "alloy-events", "agents", "alloy", alloy, kWaveAgents, false, true,
+         false});
     // The object state the alloy gateway scrapes through the chart's
     // ServiceMonitor (kube_pod_*, kube_node_info, ...), as kube-prometheus-stack
     // gives the other scenarios.

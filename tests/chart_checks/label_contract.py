@@ -113,19 +113,20 @@ def _check_otlp_metric_names(objs_by_cluster, central, problems):
         if o.get("kind") == "ConfigMap" and o["metadata"]["name"] == "mimir-config":
             limits = yaml.safe_load(o["data"]["mimir.yaml"]).get("limits") or {}
             suffixes = bool(limits.get("otel_metric_suffixes_enabled", False))
-    alloy_suffixes = direct = False
+    alloy_paths, direct = set(), False
     for objs in objs_by_cluster.values():
         for o in objs:
             text = (o.get("data") or {}).get("config.alloy") if o.get("kind") == "ConfigMap" else None
             for b in alloy.parse(text) if text else []:
                 if b.name == "otelcol.exporter.prometheus":
-                    alloy_suffixes |= b.attrs.get("add_metric_suffixes", "true").strip() != "false"
+                    alloy_paths.add(b.attrs.get("add_metric_suffixes", "true").strip() != "false")
             if o.get("kind") == "OpenTelemetryCollector":
                 direct |= any("mimir" in e for e in (o.get("spec", {}).get("config", {}).get("exporters") or {}))
-    if suffixes is not None and direct and alloy_suffixes != suffixes:
-        problems.append("label contract: OTLP metric names differ by path: Alloy's otelcol.exporter.prometheus "
-                        f"{'adds' if alloy_suffixes else 'omits'} Prometheus suffixes, Mimir's OTLP endpoint "
-                        f"{'adds' if suffixes else 'omits'} them (limits.otel_metric_suffixes_enabled)")
+    for alloy_suffixes in sorted(alloy_paths):
+        if suffixes is not None and direct and alloy_suffixes != suffixes:
+            problems.append("label contract: OTLP metric names differ by path: Alloy's otelcol.exporter.prometheus "
+                            f"{'adds' if alloy_suffixes else 'omits'} Prometheus suffixes, Mimir's OTLP endpoint "
+                            f"{'adds' if suffixes else 'omits'} them (limits.otel_metric_suffixes_enabled)")
     return 1
 
 

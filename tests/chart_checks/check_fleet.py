@@ -60,17 +60,6 @@ SERVICE_ADDRESS = re.compile(r"(https?://)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-
 
 VERBOSE = False
 
-def label_selected(selector, labels):
-    for k, v in (selector or {}).get("matchLabels", {}).items():
-        if labels.get(k) != v:
-            return False
-    for e in (selector or {}).get("matchExpressions", []):
-        value, op, values = labels.get(e["key"]), e["operator"], e.get("values", [])
-        if op == "In" and value not in values or op == "NotIn" and value in values \
-                or op == "Exists" and e["key"] not in labels or op == "DoesNotExist" and e["key"] in labels:
-            return False
-    return True
-
 
 def services(objs):
     """The Services of a cluster: rendered, made by an operator from a
@@ -208,7 +197,7 @@ def check_monitors(objs_by_cluster, problems):
             what = f"{cluster}: {o['_app']} {o['kind']} {md['namespace']}/{md['name']}"
             if o["kind"] == "ServiceMonitor":
                 chosen = [s for s in svcs if in_ns(s["metadata"]["namespace"])
-                          and label_selected(spec.get("selector"), s["metadata"].get("labels", {}))]
+                          and fleet_objects.selects(spec.get("selector"), s["metadata"].get("labels", {}))]
                 if not chosen:
                     problems.append(f"{what}: selects no Service")
                     continue
@@ -219,7 +208,7 @@ def check_monitors(objs_by_cluster, problems):
                                         f"(ports: {', '.join(sorted(n for n in names if n))})")
             else:
                 chosen = [t for ns, t in pods if in_ns(ns)
-                          and label_selected(spec.get("selector"), t.get("metadata", {}).get("labels", {}))]
+                          and fleet_objects.selects(spec.get("selector"), t.get("metadata", {}).get("labels", {}))]
                 if not chosen:
                     problems.append(f"{what}: selects no pod")
                     continue
@@ -253,7 +242,7 @@ def check_loopback_targets(repo, objs_by_cluster, problems):
                 nss = m["spec"].get("namespaceSelector", {})
                 in_ns = nss.get("any") or svc["metadata"]["namespace"] in (nss.get("matchNames")
                                                                           or [m["metadata"]["namespace"]])
-                if in_ns and label_selected(m["spec"].get("selector"), svc["metadata"].get("labels", {})):
+                if in_ns and fleet_objects.selects(m["spec"].get("selector"), svc["metadata"].get("labels", {})):
                     checked += 1
                     if not rebound:
                         problems.append(f"{cluster}: {m['_app']} ServiceMonitor {m['metadata']['name']} scrapes "

@@ -10,6 +10,7 @@ behind it (upstream_facts.py).
 import re
 
 import alloy_config as alloy
+from fleet_objects import selects
 from operator_objects import collector_services, operator_pods
 from upstream_facts import EXPORTERS, IMAGES, KUBELET_PATHS, KUBELET_STATS, POD_MONITOR_TARGET_LABELS, \
     SERVICE_MONITOR_TARGET_LABELS, label_name
@@ -41,19 +42,6 @@ def _exporter(images):
             if needle in image:
                 return exporter
     return None
-
-
-def _matches(selector, labels):
-    for k, v in (selector or {}).get("matchLabels", {}).items():
-        if labels.get(k) != v:
-            return False
-    for e in (selector or {}).get("matchExpressions", []):
-        inside = labels.get(e["key"]) in e.get("values", [])
-        if e["operator"] == "In" and not inside or e["operator"] == "NotIn" and inside:
-            return False
-        if e["operator"] == "Exists" and e["key"] not in labels:
-            return False
-    return True
 
 
 # ---------------------------------------------------------------- metrics
@@ -140,14 +128,14 @@ def _monitor_scrapes(objs, workloads, series, external, monitor_filter):
                                      honor, external, source)
                     continue
                 selected = [s for s in services if (namespaces is None or s["metadata"]["namespace"] in namespaces)
-                            and _matches(spec.get("selector"), s["metadata"].get("labels") or {})]
+                            and selects(spec.get("selector"), s["metadata"].get("labels") or {})]
                 pods = [w for s in selected for w in workloads if w["namespace"] == s["metadata"]["namespace"]
                         and s.get("spec", {}).get("selector")
-                        and _matches({"matchLabels": s["spec"]["selector"]}, w["labels"])]
+                        and selects({"matchLabels": s["spec"]["selector"]}, w["labels"])]
             else:
                 base = set(POD_MONITOR_TARGET_LABELS)
                 pods = [w for w in workloads if (namespaces is None or w["namespace"] in namespaces)
-                        and _matches(spec.get("selector"), w["labels"])]
+                        and selects(spec.get("selector"), w["labels"])]
             targets = base | _relabel_targets(ep.get("relabelings"))
             for pod in pods:
                 exporter = _exporter(pod["images"])
@@ -167,7 +155,7 @@ def prometheus_metrics(objs, workloads, facts, series):
 
         def selected(m):
             sel = sm_sel if m["kind"] == "ServiceMonitor" else pm_sel
-            return sel is not None and _matches(sel, m["metadata"].get("labels") or {})
+            return sel is not None and selects(sel, m["metadata"].get("labels") or {})
 
         _monitor_scrapes(objs, workloads, series, external, selected)
 

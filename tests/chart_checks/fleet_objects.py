@@ -29,13 +29,17 @@ class RenderError(Exception):
     pass
 
 
-def selects(selector, facts):
-    for key, value in (selector or {}).get("matchLabels", {}).items():
-        if facts.get(key) != value:
+def selects(selector, labels):
+    """A Kubernetes label selector (matchLabels, matchExpressions In, NotIn,
+    Exists, DoesNotExist) against labels (or an ApplicationSet's
+    post-selector against a cluster's facts)."""
+    for k, v in (selector or {}).get("matchLabels", {}).items():
+        if labels.get(k) != v:
             return False
     for e in (selector or {}).get("matchExpressions", []):
-        inside = facts.get(e["key"]) in e.get("values", [])
-        if (e["operator"] == "In") != inside:
+        value, op, values = labels.get(e["key"]), e["operator"], e.get("values", [])
+        if op == "In" and value not in values or op == "NotIn" and value in values \
+                or op == "Exists" and e["key"] not in labels or op == "DoesNotExist" and e["key"] in labels:
             return False
     return True
 

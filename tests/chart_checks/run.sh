@@ -37,21 +37,10 @@ if [[ ${path} != "." ]]; then
   mkdir -p "${root}/bootstrap"
   cp "${repo}"/bootstrap/*.sh "${root}/bootstrap/"
 fi
-# A chart deployed on its own that the shared sources hold only as another
-# chart's subchart (kube-state-metrics 8.4.0, inside kube-prometheus-stack)
-# is made visible at <chart>-<version>/ for rendering and in the defaults
-# directory for the values-key check, beside every chart already there.
+# The shared chart sources, with the charts they hold only as subcharts.
+"${here}/chart_overlay.sh" "${shared}" "${scratch}"
 chart_src="${scratch}/chart-src"
 charts_dir="${scratch}/charts"
-mkdir -p "${chart_src}" "${charts_dir}"
-ln -s "${shared}"/reference/chart-src/*/ "${chart_src}/"
-ln -s "${shared}"/reference/charts/*/ "${charts_dir}/"
-while IFS= read -r chart_yaml; do
-  sub=$(dirname "${chart_yaml}")
-  read -r name version < <("${python}" -c 'import sys,yaml; c=yaml.safe_load(open(sys.argv[1])); print(c["name"], c["version"])' "${chart_yaml}")
-  [[ -e ${chart_src}/${name}-${version} ]] || ln -s "${sub}" "${chart_src}/${name}-${version}"
-  [[ -e ${charts_dir}/${name} ]] || ln -s "${sub}" "${charts_dir}/${name}"
-done < <(find "${shared}/reference/chart-src" -mindepth 4 -maxdepth 4 -path '*/charts/*/Chart.yaml' | sort)
 status=0
 "${validator}" "${root}" --repo-url "${repo_url}" --charts --chart-src "${chart_src}" --charts-dir "${charts_dir}" \
   -q --json "${scratch}/report.json" >"${scratch}/validate.log" 2>&1 || true

@@ -77,10 +77,21 @@ class Builder {
     Set(out.storage.type, s, "type");
     Set(out.storage.provider, s, "provider");
     Set(out.storage.endpoint, s, "endpoint");
+    // An endpoint pasted as a URL: the scheme says whether TLS is used.
+    for (const char* scheme : {"http", "https"}) {
+      const std::string prefix = std::string(scheme) + "://";
+      if (out.storage.endpoint.rfind(prefix, 0) == 0) {
+        out.storage.endpoint_scheme = scheme;
+        out.storage.endpoint.erase(0, prefix.size());
+        if (!out.storage.endpoint.empty() && out.storage.endpoint.back() == '/') out.storage.endpoint.pop_back();
+      }
+    }
     Set(out.storage.region, s, "region");
     Set(out.storage.bucket_prefix, s, "bucketPrefix");
     Set(out.storage.credentials_secret, s, "credentialsSecret");
-    out.storage.insecure = s.value("insecure", out.storage.provider == "minio");
+    const bool plain_by_default = out.storage.endpoint_scheme.empty() ? out.storage.provider == "minio"
+                                                                      : out.storage.endpoint_scheme == "http";
+    out.storage.insecure = s.value("insecure", plain_by_default);
     if (out.storage.endpoint.empty() && out.storage.provider == "minio") {
       out.storage.endpoint = "minio.minio.svc:9000";
     }

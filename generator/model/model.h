@@ -46,9 +46,10 @@ struct Mesh {
 struct Storage {
   std::string type = "s3";
   std::string provider = "minio";
-  std::string endpoint;  ///< host:port; defaulted to the in-cluster MinIO
+  std::string endpoint;  ///< host:port, without the scheme; defaulted to the in-cluster MinIO
+  std::string endpoint_scheme;  ///< "http" or "https" when the spec wrote the endpoint as a URL, else ""
   std::string region;
-  bool insecure = true;
+  bool insecure = true;  ///< plain HTTP: the spec's insecure, else the URL's scheme, else true for MinIO only
   std::string bucket_prefix;
   std::string credentials_secret = "lgtm-s3";
 };

@@ -315,6 +315,13 @@ class Validator {
                    "their ingesters, store-gateways and compactors run in separate pods that must share one "
                    "object store; use type: s3 (provider: minio runs one in the central cluster)");
     }
+    if (!s.endpoint_scheme.empty() && Given("/backends/storage/insecure") &&
+        s.insecure != (s.endpoint_scheme == "http")) {
+      diags_.Error(At("/backends/storage/insecure"),
+                   fmt::format("backends.storage.insecure: {} contradicts the endpoint's scheme {}://",
+                               s.insecure ? "true" : "false", s.endpoint_scheme),
+                   "drop insecure: the scheme of the endpoint URL already says whether TLS is used");
+    }
     if (s.type == "s3" && s.provider == "external" && s.endpoint.empty()) {
       diags_.Error(At("/backends/storage"), "backends.storage.provider: external needs an endpoint",
                    "add endpoint: s3.example.com (host[:port] of the S3 service)");
@@ -325,10 +332,6 @@ class Validator {
                    "grafana.expose: gateway needs platform.cni: cilium and a load balancer",
                    "Cilium is the Gateway API implementation lgtmgen installs, and the Gateway needs a "
                    "LoadBalancer address; use grafana.expose: ingress with another CNI");
-    }
-    if (m_.grafana.tls == "existing" && !m_.grafana.host.empty() && !Given("/grafana/tlsSecret")) {
-      diags_.Error(At("/grafana/tls"), "grafana.tls: existing needs grafana.tlsSecret",
-                   "name the Secret of type kubernetes.io/tls that holds the certificate");
     }
   }
 

@@ -19,6 +19,12 @@ class Block:
     def children(self, name):
         return [b for b in self.blocks if b.name == name]
 
+    def descendants(self):
+        """Every block nested in this one, at any depth."""
+        for b in self.blocks:
+            yield b
+            yield from b.descendants()
+
     def __repr__(self):
         return f"Block({self.name!r}, {self.label!r})"
 

@@ -71,15 +71,12 @@ def _sidecar_keeps_source(ns_meta, pod_annotations, pod_labels, ports):
     return True
 
 
-def _associates_by_connection_only(association_sources):
-    """k8sattributes finds the sending pod by connection unless the sender
-    sets k8s.pod.ip or k8s.pod.uid itself, which no SDK does by default."""
-    return "connection" in association_sources
-
-
 def trace_pipelines(objs, ns_meta):
     """[(source, resource attributes)] of every pipeline sending traces to
-    Tempo. ns_meta: namespace -> the metadata Argo CD gives it."""
+    Tempo. ns_meta: namespace -> the metadata Argo CD gives it. A pipeline
+    whose k8sattributes may fall back to the connection (no SDK sets
+    k8s.pod.ip or k8s.pod.uid by default) gets none of its attributes when a
+    sidecar hides the clients' addresses."""
     out = []
     workloads = [o for o in objs if o.get("kind") in WORKLOAD_KINDS]
     for cm in objs:
@@ -94,18 +91,15 @@ def trace_pipelines(objs, ns_meta):
         ports = set()
         for b in blocks:
             if b.name.startswith("otelcol.receiver."):
-                ports |= _ports(alloy.strings(b.attrs.get("endpoint")))
-                for child in b.blocks:
-                    ports |= _ports(alloy.strings(child.attrs.get("endpoint")))
-                    for grandchild in child.blocks:
-                        ports |= _ports(alloy.strings(grandchild.attrs.get("endpoint")))
+                for block in [b, *b.descendants()]:
+                    ports |= _ports(alloy.strings(block.attrs.get("endpoint")))
         sources = [alloy.string(src.attrs.get("from")) for b in blocks if b.name == "otelcol.processor.k8sattributes"
                    for pa in b.children("pod_association") for src in pa.children("source")]
         for w in workloads:
             tpl = w.get("spec", {}).get("template", {}).get("metadata", {})
             if w["metadata"]["namespace"] != ns or (tpl.get("labels") or {}).get("app.kubernetes.io/instance") != name:
                 continue
-            if _associates_by_connection_only(sources) and not _sidecar_keeps_source(
+            if "connection" in sources and not _sidecar_keeps_source(
                     ns_meta.get(ns, {}), tpl.get("annotations") or {}, tpl.get("labels") or {}, ports):
                 attrs = _alloy_resource_attributes([b for b in blocks if b.name != "otelcol.processor.k8sattributes"],
                                                    "trace_statements")
@@ -124,7 +118,7 @@ def trace_pipelines(objs, ns_meta):
                        for pa in (config["processors"][name] or {}).get("pod_association", [])
                        for src in pa.get("sources", [])]
             spec = cr.get("spec", {})
-            if _associates_by_connection_only(sources) and not _sidecar_keeps_source(
+            if "connection" in sources and not _sidecar_keeps_source(
                     ns_meta.get(ns, {}), spec.get("podAnnotations") or {}, spec.get("podLabels") or {}, ports):
                 pipeline = dict(pipeline, processors=[n for n in procs
                                                       if n.split("/")[0] not in ("k8s_attributes", "k8sattributes")])

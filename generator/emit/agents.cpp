@@ -116,7 +116,6 @@ render::Vars ClusterVars(const model::Model& model, const model::Cluster& c) {
           {"otlp_host", LocalOtlpHost(c.agents)},
           {"keep_source_ip", KeepSourceIpAnnotations(model)},
           {"ingest", render::Flag(loki_push.tls)},
-          {"fleet_alertmanager", render::Flag(c.IsCentral() && FleetAlertmanager(model))},
           {"federated", render::Flag(c.Federated())},
           {"federation_source", render::Flag(!federation.scrapes.empty())},
           {"federation_scrapes", federation.scrapes},

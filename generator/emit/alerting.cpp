@@ -1,26 +1,37 @@
-// alerts/ and components/alerts/: the fleet's rule groups as PrometheusRules,
-// the Alloy release that loads them into Mimir's ruler for every tenant, and
-// the Alertmanager configuration built from alerting.receivers and .route.
+// alerts/: the fleet's alerting as Mimir and Loki read it from local storage.
+// Rule files (alerts/mimir-rules/, alerts/loki-rules/), one per rule set
+// (emit/alerting_layout.h), and the Alertmanager configuration every tenant
+// gets (alerts/alertmanager.yaml), delivered as ConfigMaps in each backend
+// set's namespaces by alerts/kustomization.yaml.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-#include <set>
 
+#include "emit/alerting_layout.h"
 #include "emit/components.h"
 #include "emit/files.h"
 #include "emit/rule_tests.h"
-#include "endpoints/resolver.h"
 #include "model/matcher.h"
-#include "naming/namer.h"
+#include "render/resources.h"
 
 namespace lgtmgen::emit {
 namespace {
 
 using nlohmann::ordered_json;
 
-// s as a YAML double-quoted scalar (JSON string syntax is valid YAML).
+// text with every line but empty ones indented by n spaces.
+std::string Indent(const std::string& text, int n) {
+  std::string out;
+  bool line_start = true;
+  for (char c : text) {
+    if (line_start && c != '\n') out.append(static_cast<size_t>(n), ' ');
+    out += c;
+    line_start = c == '\n';
+  }
+  return out;
+}
 
-// An inline rule group's fields, in the order Prometheus documents them.
+// An inline rule's fields, in the order Prometheus documents them, as a list item.
 std::string InlineRule(const ordered_json& rule) {
   std::string out;
   bool first = true;
@@ -39,76 +50,86 @@ std::string InlineRule(const ordered_json& rule) {
   return out;
 }
 
-// One mimir.rules.kubernetes block per tenant of every backend set.
-std::string RuleLoaderConfig(const model::Model& model) {
-  std::string out;
-  std::set<std::string> seen;
-  for (const model::Cluster& c : model.clusters) {
-    if (!c.HasAgents()) continue;
-    const std::string env = endpoints::InstanceOf(model, c);
-    const std::string key = naming::TenantKey(c.tenant, env);
-    if (!seen.insert(key).second) continue;
-    std::string label = key;
-    for (char& ch : label) {
-      if (ch == '-') ch = '_';
-    }
-    out += fmt::format(
-        "// tenant {0}{1}\n"
-        "mimir.rules.kubernetes \"{2}\" {{\n"
-        "  address   = \"http://{3}\"\n"
-        "  tenant_id = {4}\n"
-        "  rule_selector {{\n"
-        "    match_labels = {{\n"
-        "      \"lgtmgen.io/evaluated-by\" = \"mimir\",\n"
-        "    }}\n"
-        "  }}\n"
-        "}}\n\n",
-        c.tenant, env.empty() ? "" : " (environment " + env + ")", "tenant_" + label,
-        endpoints::ResolveOnCentral(endpoints::Backend::kMimir, endpoints::Protocol::kRemoteWrite, env).HostPort(),
-        AlloyQuote(c.tenant));
+// Group g as a list item of a rule file's groups, with rule set's thresholds.
+std::string GroupYaml(const model::Model& model, const model::RuleGroup& g, const std::string& rule_set) {
+  if (!g.catalog_name.empty()) {
+    const std::string tmpl = "alerting/rules/" + g.catalog_name + ".yaml";
+    const render::Vars all = {{"cluster_label", model.cluster_label}, {"threshold", ThresholdIn(g, rule_set)}};
+    return render::RenderFile(tmpl, render::UsedBy(resources::Get("templates/" + tmpl), all));
   }
-  if (!out.empty()) out.resize(out.size() - 2);
+  const ordered_json& group = g.inline_group;
+  std::string out = "# Inline group from the spec (alerting.rules).\n";
+  out += fmt::format("- name: {}\n", YamlQuote(group["name"].get<std::string>()));
+  if (group.contains("interval")) out += fmt::format("  interval: {}\n", group["interval"].get<std::string>());
+  out += "  rules:\n";
+  for (const ordered_json& rule : group["rules"]) out += Indent(InlineRule(rule), 4);
   return out;
 }
 
-std::string SecretRef(const model::SecretRef& ref) { return fmt::format("{{name: {}, key: {}}}", ref.name, ref.key); }
+void EmitRuleFiles(const model::Model& model, const std::string& language, const std::set<std::string>& sets,
+                   out::OutputTree& tree, diag::Diagnostics& diags) {
+  for (const std::string& set : sets) {
+    std::string groups;
+    for (const model::RuleGroup& g : model.alerting.rules) {
+      if (g.language == language) groups += GroupYaml(model, g, set);
+    }
+    groups.pop_back();
+    PutTemplate(tree, diags, "alerting", RuleFile(language, set), "alerting/rule-file.yaml", model,
+                {{"ruler", language == "logql" ? "Loki's ruler" : "Mimir's ruler"},
+                 {"rule_set", set == kFleetRuleSet ? std::string("every tenant whose environment sets no "
+                                                                 "threshold of its own")
+                                                   : "every tenant of environment " + set},
+                 {"groups", groups}});
+  }
+}
 
 std::string ReceiverYaml(const model::Receiver& r) {
   const ordered_json& c = r.config;
-  auto ref = [&](const char* field) {
-    return model::SecretRef{c[field]["name"].get<std::string>(), c[field]["key"].get<std::string>()};
+  auto file = [&](const char* field) {
+    return ReceiverSecretFile(c[field]["name"].get<std::string>(), c[field]["key"].get<std::string>());
   };
   std::string out = fmt::format("- name: {}\n", YamlQuote(r.name));
   if (r.type == "slack") {
-    out += fmt::format("  slackConfigs:\n    - apiURL: {}\n      channel: {}\n      sendResolved: true\n",
-                       SecretRef(ref("urlSecret")), YamlQuote(c["channel"].get<std::string>()));
+    out += fmt::format("  slack_configs:\n    - api_url_file: {}\n      channel: {}\n      send_resolved: true\n",
+                       file("urlSecret"), YamlQuote(c["channel"].get<std::string>()));
   } else if (r.type == "webhook") {
-    out += fmt::format("  webhookConfigs:\n    - urlSecret: {}\n      sendResolved: {}\n", SecretRef(ref("urlSecret")),
+    out += fmt::format("  webhook_configs:\n    - url_file: {}\n      send_resolved: {}\n", file("urlSecret"),
                        c.value("sendResolved", true) ? "true" : "false");
   } else if (r.type == "pagerduty") {
-    out += fmt::format("  pagerdutyConfigs:\n    - routingKey: {}\n      sendResolved: true\n",
-                       SecretRef(ref("routingKeySecret")));
+    out += fmt::format("  pagerduty_configs:\n    - routing_key_file: {}\n      send_resolved: true\n",
+                       file("routingKeySecret"));
   } else if (r.type == "email") {
-    out += fmt::format("  emailConfigs:\n    - to: {}\n      from: {}\n      smarthost: {}\n",
+    out += fmt::format("  email_configs:\n    - to: {}\n      from: {}\n      smarthost: {}\n",
                        YamlQuote(c["to"].get<std::string>()), YamlQuote(c["from"].get<std::string>()),
                        YamlQuote(c["smarthost"].get<std::string>()));
-    if (c.contains("username")) out += fmt::format("      authUsername: {}\n", YamlQuote(c["username"].get<std::string>()));
-    if (c.contains("passwordSecret")) out += fmt::format("      authPassword: {}\n", SecretRef(ref("passwordSecret")));
-    out += "      sendResolved: true\n";
+    if (c.contains("username")) out += fmt::format("      auth_username: {}\n", YamlQuote(c["username"].get<std::string>()));
+    if (c.contains("passwordSecret")) out += fmt::format("      auth_password_file: {}\n", file("passwordSecret"));
+    out += "      send_resolved: true\n";
   }
   return out;
 }
 
-std::string RouteYaml(const model::Route& route) {
-  std::string out = fmt::format("receiver: {}\n", YamlQuote(route.receiver));
-  if (!route.group_by.empty()) {
-    std::vector<std::string> quoted;
-    for (const std::string& g : route.group_by) quoted.push_back(YamlQuote(g));
-    out += fmt::format("groupBy: [{}]\n", fmt::join(quoted, ", "));
+// A matcher in Alertmanager's syntax: name, operator, double-quoted value.
+std::string MatcherText(const model::Matcher& m) {
+  std::string value;
+  for (char ch : m.value) {
+    if (ch == '"' || ch == '\\') value += '\\';
+    value += ch;
   }
-  if (!route.group_wait.empty()) out += "groupWait: " + route.group_wait + "\n";
-  if (!route.group_interval.empty()) out += "groupInterval: " + route.group_interval + "\n";
-  if (!route.repeat_interval.empty()) out += "repeatInterval: " + route.repeat_interval + "\n";
+  return fmt::format("{}{}\"{}\"", m.name, m.op, value);
+}
+
+// The route tree; receiver names the default receiver.
+std::string RouteYaml(const model::Model& model, const std::string& receiver) {
+  const model::Route& route = model.alerting.route;
+  std::string out = fmt::format("receiver: {}\n", YamlQuote(receiver));
+  std::vector<std::string> group_by;
+  for (const std::string& g : route.group_by) group_by.push_back(YamlQuote(g));
+  if (model.alerting.receivers.empty()) group_by = {"alertname", model.cluster_label};
+  if (!group_by.empty()) out += fmt::format("group_by: [{}]\n", fmt::join(group_by, ", "));
+  if (!route.group_wait.empty()) out += "group_wait: " + route.group_wait + "\n";
+  if (!route.group_interval.empty()) out += "group_interval: " + route.group_interval + "\n";
+  if (!route.repeat_interval.empty()) out += "repeat_interval: " + route.repeat_interval + "\n";
   if (!route.routes.empty()) out += "routes:\n";
   for (const model::SubRoute& sub : route.routes) {
     out += fmt::format("  - receiver: {}\n", YamlQuote(sub.receiver));
@@ -116,8 +137,7 @@ std::string RouteYaml(const model::Route& route) {
     for (const std::string& text : sub.matchers) {
       const std::optional<model::Matcher> m = model::ParseMatcher(text);
       if (!m) continue;  // the validator refused it already
-      out += fmt::format("      - name: {}\n        matchType: \"{}\"\n        value: {}\n", m->name, m->op,
-                         YamlQuote(m->value));
+      out += fmt::format("      - {}\n", YamlQuote(MatcherText(*m)));
     }
     if (sub.continue_matching) out += "    continue: true\n";
   }
@@ -125,55 +145,57 @@ std::string RouteYaml(const model::Route& route) {
   return out;
 }
 
+void EmitAlertmanagerConfig(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  const model::Alerting& a = model.alerting;
+  std::string receivers;
+  for (const model::Receiver& r : a.receivers) receivers += ReceiverYaml(r);
+  if (a.receivers.empty()) receivers = "- name: default-receiver\n";
+  receivers.pop_back();
+  PutTemplate(tree, diags, "alerting", "alerts/alertmanager.yaml", "alerting/alertmanager.yaml", model,
+              {{"route", RouteYaml(model, a.receivers.empty() ? "default-receiver" : a.route.receiver)},
+               {"receivers", receivers},
+               {"notifies", render::Flag(!a.receivers.empty())},
+               {"secrets_dir", kReceiverSecretsDir}});
+}
+
+// alerts/kustomization.yaml: per backend set, the Alertmanager configuration
+// and the rule sets its tenants use, as ConfigMaps in its namespaces.
+void EmitKustomization(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
+  std::string generators;
+  for (const InstanceAlerting& instance : AlertingByInstance(model)) {
+    const std::string mimir_ns = InstanceName("mimir", instance.environment);
+    generators += fmt::format("- name: {}\n  namespace: {}\n  files:\n    - {}\n", kAlertmanagerConfigMap, mimir_ns,
+                              kAlertmanagerKey);
+    for (const auto& [language, config_map, ns] :
+         {std::tuple{"promql", kMimirRulesConfigMap, mimir_ns},
+          std::tuple{"logql", kLokiRulesConfigMap, InstanceName("loki", instance.environment)}}) {
+      if (!HasRules(model, language) || instance.RuleSets(language).empty()) continue;
+      generators += fmt::format("- name: {}\n  namespace: {}\n  files:\n", config_map, ns);
+      for (const std::string& set : instance.RuleSets(language)) {
+        generators += fmt::format("    - {}.yaml={}\n", set, RuleFile(language, set).substr(std::string("alerts/").size()));
+      }
+    }
+  }
+  generators.pop_back();
+  PutTemplate(tree, diags, "alerting", "alerts/kustomization.yaml", "alerting/kustomization.yaml", model,
+              {{"generators", generators}});
+}
+
 }  // namespace
 
 void EmitAlerting(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  const model::Alerting& a = model.alerting;
-  if (a.rules.empty() && a.receivers.empty()) return;
-  std::string resources;
-  for (const model::RuleGroup& g : a.rules) {
-    if (!g.catalog_name.empty()) {
-      const std::string tmpl = "alerting/rules/" + g.catalog_name + ".yaml";
-      PutTemplateFrom(tree, diags, "alerting", "alerts/" + g.catalog_name + ".yaml", tmpl, model,
-                      {{"cluster_label", model.cluster_label}});
-      resources += "- " + g.catalog_name + ".yaml\n";
-    } else {
-      const ordered_json& group = g.inline_group;
-      const std::string name = naming::InlineRuleGroupName(group["name"].get<std::string>());
-      std::string rules;
-      for (const ordered_json& rule : group["rules"]) rules += InlineRule(rule);
-      rules.pop_back();
-      PutTemplate(tree, diags, "alerting", "alerts/" + name + ".yaml", "alerting/inline-rule-group.yaml", model,
-                  {{"group", group["name"].get<std::string>()},
-                   {"group_quoted", YamlQuote(group["name"].get<std::string>())},
-                   {"name", name},
-                   {"interval", group.value("interval", "")},
-                   {"rules", rules}});
-      resources += "- " + name + ".yaml\n";
+  for (const char* language : {"promql", "logql"}) {
+    if (!HasRules(model, language)) continue;
+    std::set<std::string> sets;
+    for (const InstanceAlerting& instance : AlertingByInstance(model)) {
+      const std::set<std::string> used = instance.RuleSets(language);
+      sets.insert(used.begin(), used.end());
     }
+    EmitRuleFiles(model, language, sets, tree, diags);
   }
-  if (FleetAlertmanager(model)) {
-    std::string receivers;
-    for (const model::Receiver& r : a.receivers) receivers += ReceiverYaml(r);
-    receivers.pop_back();
-    PutTemplate(tree, diags, "alerting", "alerts/alertmanager-config.yaml", "alerting/alertmanager-config.yaml", model,
-                {{"route", RouteYaml(a.route)}, {"receivers", receivers}});
-    resources += "- alertmanager-config.yaml\n";
-  }
-  resources.pop_back();
-  PutTemplate(tree, diags, "alerting", "alerts/kustomization.yaml", "alerting/kustomization.yaml", model,
-              {{"resources", resources},
-               {"receivers_note", FleetAlertmanager(model)
-                                      ? "# alertmanager-config.yaml configures the fleet's Alertmanager."
-                                      : ""}});
+  EmitAlertmanagerConfig(model, tree, diags);
+  EmitKustomization(model, tree, diags);
   EmitRuleTests(model, tree, diags);
-  if (!a.rules.empty()) {
-    PutTemplate(tree, diags, "alerting", naming::ComponentValues("alerts", "alloy-rules"),
-                "alerting/alloy-rules-values.yaml", model,
-                {{"config", RuleLoaderConfig(model)},
-                 {"alertmanager", FleetAlertmanager(model) ? "kube-prometheus-stack's Alertmanager (monitoring)"
-                                                          : "Mimir's own Alertmanager"}});
-  }
 }
 
 }  // namespace lgtmgen::emit

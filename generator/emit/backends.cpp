@@ -2,6 +2,7 @@
 // central cluster, shaped by backends.storage, retention and size.
 #include <fmt/format.h>
 
+#include "emit/alerting_layout.h"
 #include "emit/components.h"
 #include "emit/files.h"
 #include "naming/namer.h"
@@ -22,9 +23,11 @@ SizeProfile ProfileOf(const std::string& size) {
 }
 
 const std::vector<std::string>& Buckets() {
-  static const std::vector<std::string> kBuckets = {"mimir-blocks", "mimir-ruler", "mimir-alertmanager",
-                                                    "loki-chunks",  "loki-ruler",  "loki-admin",
-                                                    "tempo-traces"};
+  // Mimir's Alertmanager reads its configuration from alerts/ (local
+  // storage), so it has no bucket; the rulers use theirs while the spec has
+  // no rules for them.
+  static const std::vector<std::string> kBuckets = {"mimir-blocks", "mimir-ruler", "loki-chunks",
+                                                    "loki-ruler",   "loki-admin",  "tempo-traces"};
   return kBuckets;
 }
 
@@ -60,8 +63,90 @@ render::Vars StorageVars(const model::Model& model, const std::string& env) {
 // scenario but none), so the back ends ask to be scraped.
 bool SelfMonitored(const model::Model& model) { return model.Central().HasAgents(); }
 
+// The volume (a list item of extraVolumes) that mounts ConfigMap config_map
+// with items (YAML list items), optional: the alerts Application may create
+// it after the pod starts, and the kubelet fills the volume then.
+// A backend set without tenants (no cluster writes to it) gets an empty directory.
+std::string ConfigMapVolume(const std::string& name, const std::string& config_map, const std::string& items) {
+  if (items.empty()) return fmt::format("- name: {}\n  emptyDir: {{}}\n", name);
+  return fmt::format("- name: {}\n  configMap:\n    name: {}\n    optional: true\n    items:\n{}", name, config_map,
+                     items);
+}
+
+std::string Mount(const std::string& name, const std::string& path) {
+  return fmt::format("- name: {}\n  mountPath: {}\n  readOnly: true\n", name, path);
+}
+
+// The ruler volume of a backend set: each tenant's rule set as
+// <tenant>/lgtmgen.yaml, and the tenants the ruler evaluates.
+std::pair<std::string, std::string> RulerVolume(const InstanceAlerting& instance, const std::string& language,
+                                                const std::string& config_map) {
+  std::string items, tenants;
+  for (const TenantRules& t : instance.tenants) {
+    if (!t.evaluated) continue;
+    items += fmt::format("      - key: {}.yaml\n        path: {}/{}\n", t.SetOf(language), t.tenant, kRuleNamespaceFile);
+    tenants += (tenants.empty() ? "" : ",") + t.tenant;
+  }
+  return {ConfigMapVolume("tenant-rules", config_map, items), tenants};
+}
+
+// Mimir's Alertmanager: every tenant's configuration and the receivers' Secrets.
+void AlertmanagerVars(const model::Model& model, const InstanceAlerting& instance, render::Vars& mimir) {
+  std::string items;
+  for (const TenantRules& t : instance.tenants) {
+    items += fmt::format("      - key: {}\n        path: {}.yaml\n", kAlertmanagerKey, t.tenant);
+  }
+  std::string volumes = ConfigMapVolume("tenant-configs", kAlertmanagerConfigMap, items);
+  std::string mounts = Mount("tenant-configs", kMimirAlertmanagerDir);
+  int i = 0;
+  for (const std::string& secret : ReceiverSecrets(model)) {
+    const std::string name = fmt::format("receiver-secret-{}", i++);
+    volumes += fmt::format("- name: {}\n  secret:\n    secretName: {}\n", name, secret);
+    mounts += Mount(name, std::string(kReceiverSecretsDir) + "/" + secret);
+  }
+  volumes.pop_back();
+  mounts.pop_back();
+  mimir["alertmanager_volumes"] = volumes;
+  mimir["alertmanager_mounts"] = mounts;
+  mimir["alertmanager_dir"] = kMimirAlertmanagerDir;
+  const bool rules = HasRules(model, "promql") && !instance.RuleSets("promql").empty();
+  mimir["mimir_rules"] = render::Flag(rules);
+  mimir["rules_dir"] = kMimirRulesDir;
+  mimir["ruler_volumes"] = "";
+  mimir["ruler_mounts"] = "";
+  mimir["enabled_tenants"] = "";
+  if (rules) {
+    auto [volume, tenants] = RulerVolume(instance, "promql", kMimirRulesConfigMap);
+    volume.pop_back();
+    mimir["ruler_volumes"] = volume;
+    std::string mount = Mount("tenant-rules", kMimirRulesDir);
+    mount.pop_back();
+    mimir["ruler_mounts"] = mount;
+    mimir["enabled_tenants"] = YamlQuote(tenants);
+  }
+}
+
+void LokiRulerVars(const model::Model& model, const InstanceAlerting& instance, render::Vars& loki) {
+  const bool rules = HasRules(model, "logql") && !instance.RuleSets("logql").empty();
+  loki["loki_rules"] = render::Flag(rules);
+  loki["rules_dir"] = kLokiRulesDir;
+  loki["ruler_volumes"] = "";
+  loki["ruler_mounts"] = "";
+  loki["enabled_tenants"] = "";
+  if (!rules) return;
+  auto [volume, tenants] = RulerVolume(instance, "logql", kLokiRulesConfigMap);
+  volume.pop_back();
+  std::string mount = Mount("tenant-rules", kLokiRulesDir);
+  mount.pop_back();
+  loki["ruler_volumes"] = volume;
+  loki["ruler_mounts"] = mount;
+  loki["enabled_tenants"] = YamlQuote(tenants);
+}
+
 // Mimir, Loki and Tempo of one backend set.
-void EmitInstance(const model::Model& model, const std::string& env, out::OutputTree& tree, diag::Diagnostics& diags) {
+void EmitInstance(const model::Model& model, const InstanceAlerting& alerting, out::OutputTree& tree,
+                  diag::Diagnostics& diags) {
+  const std::string& env = alerting.environment;
   const SizeProfile profile = ProfileOf(model.backends.size);
   const std::string federation = render::Flag(model.backends.federation);
   const std::string mimir_ns = InstanceName("mimir", env);
@@ -69,12 +154,10 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   render::Vars mimir = StorageVars(model, env);
   mimir["retention"] = model.backends.retention.metrics;
   mimir["federation"] = federation;
-  mimir["cluster_label"] = model.cluster_label;
   mimir["namespace"] = mimir_ns;
   mimir["self_monitoring"] = render::Flag(SelfMonitored(model));
   mimir["central"] = model.Central().name;
-  mimir["fleet_alertmanager"] = render::Flag(FleetAlertmanager(model));
-  mimir["alertmanager_url"] = FleetAlertmanager(model) ? kFleetAlertmanagerUrl : "";
+  AlertmanagerVars(model, alerting, mimir);
   mimir["cluster_local_policy"] = ClusterLocalPolicy(model, mimir_ns);
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("mimir-distributed", env)),
               "backends/mimir-distributed.yaml", model, mimir);
@@ -88,9 +171,8 @@ void EmitInstance(const model::Model& model, const std::string& env, out::Output
   loki["cluster_label"] = model.cluster_label;
   loki["namespace"] = InstanceName("loki", env);
   loki["self_monitoring"] = render::Flag(SelfMonitored(model));
-  loki["alertmanager_url"] = FleetAlertmanager(model)
-                                 ? kFleetAlertmanagerUrl
-                                 : fmt::format("http://mimir-alertmanager.{}.svc:8080/alertmanager", mimir_ns);
+  loki["alertmanager_url"] = fmt::format("http://mimir-alertmanager.{}.svc:8080/alertmanager", mimir_ns);
+  LokiRulerVars(model, alerting, loki);
   loki["cluster_local_policy"] = ClusterLocalPolicy(model, InstanceName("loki", env));
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("loki", env)),
               "backends/loki.yaml", model, loki);
@@ -124,7 +206,7 @@ void EmitBackendValues(const model::Model& model, out::OutputTree& tree, diag::D
                 {{"secret", storage.credentials_secret}, {"storage_size", profile.object_storage},
                  {"buckets", buckets}});
   }
-  for (const std::string& env : Instances(model)) EmitInstance(model, env, tree, diags);
+  for (const InstanceAlerting& instance : AlertingByInstance(model)) EmitInstance(model, instance, tree, diags);
 }
 
 }  // namespace lgtmgen::emit

@@ -190,9 +190,10 @@ std::string ShellWord(const std::string& s) {
   return plain ? s : ShellQuote(s);
 }
 
-// The Secrets alerting.receivers reference, in namespace monitoring of the
-// central cluster (where the AlertmanagerConfig reads them): credentials
-// someone else issues, so each key must come from the environment.
+// The Secrets alerting.receivers reference, in the Mimir namespace of every
+// backend set on the central cluster (Mimir's Alertmanager mounts them):
+// credentials someone else issues, so each key must come from the
+// environment, or from the Secret a previous run created.
 std::string AlertingSecretSteps(const model::Model& model) {
   std::map<std::string, std::set<std::string>> keys;  // secret → keys, sorted for stable output
   for (const model::Receiver& r : model.alerting.receivers) {
@@ -203,7 +204,10 @@ std::string AlertingSecretSteps(const model::Model& model) {
     }
   }
   if (keys.empty()) return "";
-  std::string out = "\n# Alert receivers' credentials (alerting.receivers), namespace monitoring.\n";
+  std::vector<std::string> namespaces;
+  for (const std::string& env : Instances(model)) namespaces.push_back(InstanceName("mimir", env));
+  std::string out = fmt::format("\n# Alert receivers' credentials (alerting.receivers), namespace{} {}.\n",
+                                namespaces.size() == 1 ? "" : "s", fmt::join(namespaces, ", "));
   for (const auto& [secret, names] : keys) {
     std::string pairs;
     for (const std::string& key : names) {
@@ -211,12 +215,14 @@ std::string AlertingSecretSteps(const model::Model& model) {
       std::string shell_var = "v_" + var;
       std::transform(shell_var.begin(), shell_var.end(), shell_var.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      out += fmt::format("{}=$(resolve {} monitoring {} {} required)\n", shell_var, var, ShellWord(secret),
-                         ShellWord(key));
+      out += fmt::format("{}=$(resolve {} {} {} {} required)\n", shell_var, var, namespaces.front(),
+                         ShellWord(secret), ShellWord(key));
       pairs += ShellWord(key) == key ? fmt::format(" \"{}=${{{}}}\"", key, shell_var)
                                      : fmt::format(" {}\"${{{}}}\"", ShellQuote(key + "="), shell_var);
     }
-    out += fmt::format("put_secret \"${{CENTRAL}}\" monitoring {}{}\n", ShellWord(secret), pairs);
+    for (const std::string& ns : namespaces) {
+      out += fmt::format("put_secret \"${{CENTRAL}}\" {} {}{}\n", ns, ShellWord(secret), pairs);
+    }
   }
   return out;
 }

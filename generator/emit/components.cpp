@@ -178,10 +178,6 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + kIgnoreCrdConversionCaBundle +
              IgnoreSecretData({"opentelemetry-operator-controller-manager-service-cert"})});
   }
-  if (!model.alerting.rules.empty()) {
-    add({"alloy-rules", "alloy", "alloy-rules", "alloy-rules", "alerts", kMonitoringNamespace, central, kWaveAgents, false,
-         false, true});
-  }
   if (model.apps_in_use.count("otel-demo") != 0) {
     add({"otel-demo", "opentelemetry-demo", "otel-demo", "otel-demo", "apps", "otel-demo",
          {Is(AppFact("otel-demo"), {"true"})}, kWaveApps, false, true, false});
@@ -233,10 +229,10 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
     out.push_back({"dashboards", "central cluster: the Grafana dashboards (dashboards/)", "dashboards", central, true,
                    kGrafanaNamespace, kWaveApps, false, true});
   }
-  if (!model.alerting.rules.empty() || FleetAlertmanager(model)) {
-    out.push_back({"alerts", "central cluster: the fleet's alert rules and Alertmanager configuration (alerts/)",
-                   "alerts", central, true, kMonitoringNamespace, kWaveApps, true});
-  }
+  // Beside the back ends that mount its ConfigMaps; until their namespaces
+  // exist, its syncs fail and are retried.
+  out.push_back({"alerts", "central cluster: the rule files and Alertmanager configuration Mimir and Loki mount (alerts/)",
+                 "alerts", central, true, InstanceName("mimir", Instances(model).front()), kWaveBackends, false});
   for (const char* app : kKustomizeApps) {
     if (model.apps_in_use.count(app) == 0) continue;
     out.push_back({std::string("app-") + app, std::string("cluster running the demo app ") + app,

@@ -122,10 +122,6 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// knows it (the bootstrap reads it from there).
 [[nodiscard]] std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& cluster);
 
-/// True when alerting.receivers ask for notifications: kube-prometheus-stack's
-/// Alertmanager on the central cluster then receives every ruler's alerts.
-[[nodiscard]] inline bool FleetAlertmanager(const model::Model& model) { return !model.alerting.receivers.empty(); }
-inline constexpr const char* kFleetAlertmanagerUrl = "http://kube-prometheus-stack-alertmanager.monitoring.svc:9093";
 
 /// The clusters a service mesh joins: all but a control cluster.
 [[nodiscard]] bool Meshed(const model::Model& model, const model::Cluster& cluster);
@@ -148,7 +144,7 @@ inline constexpr const char* kFleetAlertmanagerUrl = "http://kube-prometheus-sta
 inline constexpr const char* kGrafanaNamespace = "grafana";
 inline constexpr const char* kGrafanaExposurePath = "components/grafana/exposure";
 inline constexpr const char* kOtelNamespace = "opentelemetry";
-/// kube-prometheus-stack's namespace; the fleet's alerting lives there too.
+/// kube-prometheus-stack's namespace.
 inline constexpr const char* kMonitoringNamespace = "monitoring";
 inline constexpr const char* kIstioNamespace = "istio-system";
 inline constexpr const char* kIstioExposePath = "components/mesh/istio/expose";

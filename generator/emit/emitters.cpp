@@ -36,7 +36,7 @@ const std::vector<Emitter>& AllEmitters() {
       {"tenants", "tenants/<tenant>/: Grafana datasources per tenant", &EmitTenants},
       {"mesh", "components/mesh/: the service mesh between the clusters", &EmitMesh},
       {"dashboards", "dashboards/: Grafana dashboards, one ConfigMap each", &EmitDashboards},
-      {"alerting", "alerts/: rule groups, the rule loader and the Alertmanager configuration", &EmitAlerting},
+      {"alerting", "alerts/: rule files, the Alertmanager configuration and their unit tests", &EmitAlerting},
       {"agents", "components/agents/: telemetry agents per scenario", &EmitAgents},
       {"pki", "components/fleet-ca/ and components/ingest/: the fleet CA and the ingest proxy", &EmitPki},
       {"federation", "components/federation/: /federate endpoints (metricsTransport: federation)", &EmitFederation},

@@ -65,7 +65,11 @@ void PutDatasources(const model::Model& model, out::OutputTree& tree, diag::Diag
                {"mimir_url", mimir_url},
                {"loki_url", loki_url},
                {"tempo_url", tempo_url},
-               {"is_default", render::Flag(is_default)}});
+               {"is_default", render::Flag(is_default)},
+               // Alertmanager is per tenant: the federated datasources have none.
+               {"alertmanager", render::Flag(header.find('|') == std::string::npos)},
+               {"alertmanager_uid", naming::DatasourceUid("alertmanager", slug)},
+               {"alertmanager_url", fmt::format("http://mimir-gateway.{}.svc", InstanceName("mimir", env))}});
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "emit/alerting_layout.h"
 #include "emit/components.h"
 #include "emit/files.h"
 #include "emit/label_contract.h"
@@ -161,7 +162,58 @@ std::string Endpoints(const model::Model& model) {
   return out;
 }
 
-// The dashboards and alerting sections, or "" when the spec has neither.
+// Where each tenant's alerts are evaluated and sent (emit/alerting_layout.h).
+std::string AlertsSection(const model::Model& model) {
+  const model::Alerting& a = model.alerting;
+  size_t promql = 0, logql = 0;
+  for (const model::RuleGroup& g : a.rules) ++(g.language == "logql" ? logql : promql);
+  std::string out = "\n## Alerts\n\n";
+  if (a.rules.empty()) {
+    out += "No rule groups (`alerting.rules`): the rulers evaluate nothing until the spec names some. ";
+  } else {
+    out += fmt::format(
+        "Mimir's ruler evaluates {} PromQL rule group(s) and Loki's ruler {} LogQL rule group(s) (`alerts/mimir-rules/`, "
+        "`alerts/loki-rules/`), once per tenant over that tenant's data only. ",
+        promql, logql);
+  }
+  out += "Every alert goes to Mimir's Alertmanager of the tenant's backend set, under the tenant's configuration "
+         "(`alerts/alertmanager.yaml`, read from local storage: the configuration API cannot change it), and each "
+         "tenant has an Alertmanager datasource in Grafana for its alerts and silences. ";
+  if (a.receivers.empty()) {
+    out += "With no `alerting.receivers`, alerts notify no one.\n";
+  } else {
+    std::vector<std::string> names, secrets;
+    for (const model::Receiver& r : a.receivers) names.push_back(fmt::format("`{}` ({})", r.name, r.type));
+    for (const std::string& s : ReceiverSecrets(model)) secrets.push_back("`" + s + "`");
+    out += fmt::format(
+        "It notifies {}; their credentials are files from the Secrets {} that `bootstrap/15-create-secrets.sh` creates "
+        "from the environment in every Mimir namespace.\n",
+        fmt::join(names, ", "), fmt::join(secrets, ", "));
+  }
+  out += "\n| tenant | rules | evaluated by | sent to |\n|---|---|---|---|\n";
+  for (const InstanceAlerting& instance : AlertingByInstance(model)) {
+    const std::string mimir_ns = InstanceName("mimir", instance.environment);
+    const std::string loki_ns = InstanceName("loki", instance.environment);
+    for (const TenantRules& t : instance.tenants) {
+      std::vector<std::string> files, rulers;
+      if (HasRules(model, "promql") && t.evaluated) {
+        files.push_back("`" + RuleFile("promql", t.mimir_set) + "`");
+        rulers.push_back("Mimir (`" + mimir_ns + "`)");
+      }
+      if (HasRules(model, "logql") && t.evaluated) {
+        files.push_back("`" + RuleFile("logql", t.loki_set) + "`");
+        rulers.push_back("Loki (`" + loki_ns + "`)");
+      }
+      out += fmt::format("| `{}` | {} | {} | Mimir's Alertmanager (`{}`) |\n", t.tenant,
+                         files.empty() ? (t.evaluated ? "none" : "none (no cluster of it runs agents)")
+                                       : fmt::format("{}", fmt::join(files, ", ")),
+                         rulers.empty() ? "—" : fmt::format("{}", fmt::join(rulers, ", ")), mimir_ns);
+    }
+  }
+  return out;
+}
+
+// The dashboards and alerting sections.
 std::string DashboardsAndAlerts(const model::Model& model) {
   std::string out;
   if (!model.dashboards.empty()) {
@@ -171,28 +223,7 @@ std::string DashboardsAndAlerts(const model::Model& model) {
         "back ends' own health is in the central cluster's tenant.\n",
         model.dashboards.size());
   }
-  const model::Alerting& a = model.alerting;
-  if (!a.rules.empty() || !a.receivers.empty()) {
-    out += "\n## Alerts\n\n";
-    if (!a.rules.empty()) {
-      out += fmt::format(
-          "{} rule group(s) in `alerts/`, PrometheusRules that the `alloy-rules` release on the central cluster "
-          "loads into Mimir's ruler for every tenant, so each tenant's clusters are checked by the same rules.",
-          a.rules.size());
-    }
-    if (!a.receivers.empty()) {
-      std::vector<std::string> names;
-      for (const model::Receiver& r : a.receivers) names.push_back(fmt::format("`{}` ({})", r.name, r.type));
-      out += fmt::format(
-          "{}Alerts go to kube-prometheus-stack's Alertmanager on the central cluster "
-          "(`alerts/alertmanager-config.yaml`), receivers {}; their credentials are Secrets in namespace "
-          "`monitoring` that `bootstrap/15-create-secrets.sh` creates from the environment.",
-          a.rules.empty() ? "" : " ", fmt::join(names, ", "));
-    } else {
-      out += " With no `alerting.receivers`, firing alerts stay in Mimir's own Alertmanager, visible in Grafana.";
-    }
-    out += "\n";
-  }
+  out += AlertsSection(model);
   if (!out.empty()) out.pop_back();
   return out;
 }
@@ -204,9 +235,8 @@ std::string LayoutExtra(const model::Model& model) {
     out += fmt::format("| `components/mesh/` | the {} mesh: its charts' values and manifests |\n", model.mesh.type);
   }
   if (!model.dashboards.empty()) out += "| `dashboards/` | Grafana dashboards, one ConfigMap per JSON file |\n";
-  if (!model.alerting.rules.empty() || !model.alerting.receivers.empty()) {
-    out += "| `alerts/` | alert rule groups and the Alertmanager configuration |\n";
-  }
+  out += "| `alerts/` | rule files of the Mimir and Loki rulers, the Alertmanager configuration and the rules' unit "
+         "tests |\n";
   if (!out.empty()) out.pop_back();
   return out;
 }

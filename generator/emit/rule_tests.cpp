@@ -1,12 +1,18 @@
-// alerts/tests/: promtool unit tests of the catalog's rule groups, one case
-// per agent scenario in use, on a cluster of that scenario with the labels
-// its agents deliver (emit/label_contract.h), and the script that runs them.
+// alerts/tests/<rule set>/: promtool unit tests of the catalog's PromQL rule
+// groups against each rule file, one case per agent scenario of that rule
+// set's clusters, on such a cluster with the labels its agents deliver
+// (emit/label_contract.h), and the script that runs them all.
 #include "emit/rule_tests.h"
 
 #include <fmt/format.h>
 
+#include <map>
+#include <set>
+
+#include "emit/alerting_layout.h"
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/resolver.h"
 #include "render/resources.h"
 
 namespace lgtmgen::emit {
@@ -33,34 +39,50 @@ std::pair<std::string, std::string> KubeStateMetrics(const model::Model& model, 
 }  // namespace
 
 void EmitRuleTests(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  bool any = false;
-  for (const model::RuleGroup& g : model.alerting.rules) {
-    if (g.catalog_name.empty()) continue;
-    std::string cases;
-    for (const std::string& scenario : model.scenarios_in_use) {
-      if (scenario == "none") continue;
-      const model::Cluster* sample = nullptr;
-      for (const model::Cluster& c : model.clusters) {
-        if (c.agents == scenario) {
-          sample = &c;
-          break;
-        }
-      }
-      if (sample == nullptr) continue;
-      const auto [ksm_namespace, ksm_service] = KubeStateMetrics(model, scenario);
-      const render::Vars all = {{"scenario", scenario},
-                                {"cluster", sample->name},
-                                {"cluster_label", model.cluster_label},
-                                {"ksm_namespace", ksm_namespace},
-                                {"ksm_service", ksm_service}};
-      const std::string tmpl = "alerting/tests/" + g.catalog_name + ".yaml";
-      cases += render::RenderFile(tmpl, render::UsedBy(resources::Get("templates/" + tmpl), all));
+  // The rule set each cluster's tenant evaluates.
+  std::map<std::pair<std::string, std::string>, std::string> set_of;  // (instance, tenant) → rule set
+  std::set<std::string> sets;
+  for (const InstanceAlerting& instance : AlertingByInstance(model)) {
+    for (const TenantRules& t : instance.tenants) {
+      if (t.evaluated) set_of[{instance.environment, t.tenant}] = t.mimir_set;
     }
-    if (cases.empty()) continue;
-    if (cases.back() == '\n') cases.pop_back();
-    PutTemplate(tree, diags, "alerting", "alerts/tests/" + g.catalog_name + ".test.yaml", "alerting/rule-test.yaml",
-                model, {{"group", g.catalog_name}, {"cases", cases}});
-    any = true;
+    const std::set<std::string> used = instance.RuleSets("promql");
+    sets.insert(used.begin(), used.end());
+  }
+  bool any = false;
+  for (const std::string& set : sets) {
+    for (const model::RuleGroup& g : model.alerting.rules) {
+      if (g.catalog_name.empty() || g.language != "promql") continue;
+      std::string cases;
+      for (const std::string& scenario : model.scenarios_in_use) {
+        if (scenario == "none") continue;
+        const model::Cluster* sample = nullptr;
+        for (const model::Cluster& c : model.clusters) {
+          auto it = set_of.find({endpoints::InstanceOf(model, c), c.tenant});
+          if (c.agents == scenario && it != set_of.end() && it->second == set) {
+            sample = &c;
+            break;
+          }
+        }
+        if (sample == nullptr) continue;
+        const auto [ksm_namespace, ksm_service] = KubeStateMetrics(model, scenario);
+        const render::Vars all = {{"scenario", scenario},
+                                  {"cluster", sample->name},
+                                  {"cluster_label", model.cluster_label},
+                                  {"ksm_namespace", ksm_namespace},
+                                  {"ksm_service", ksm_service},
+                                  {"threshold", ThresholdIn(g, set)}};
+        const std::string tmpl = "alerting/tests/" + g.catalog_name + ".yaml";
+        cases += render::RenderFile(tmpl, render::UsedBy(resources::Get("templates/" + tmpl), all));
+      }
+      if (cases.empty()) continue;
+      if (cases.back() == '\n') cases.pop_back();
+      PutTemplate(tree, diags, "alerting", "alerts/tests/" + set + "/" + g.catalog_name + ".test.yaml",
+                  "alerting/rule-test.yaml", model,
+                  {{"group", g.catalog_name}, {"rule_file", "../../" + RuleFile("promql", set).substr(7)},
+                   {"cases", cases}});
+      any = true;
+    }
   }
   if (any) PutTemplate(tree, diags, "alerting", "alerts/tests/run.sh", "alerting/run-rule-tests.sh", model, {});
 }

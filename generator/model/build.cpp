@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "diag/spelling.h"
+#include "model/rule_catalog.h"
 #include "out/commit.h"
 
 namespace lgtmgen::model {
@@ -222,8 +223,16 @@ class Builder {
         const ordered_json& rule = a["rules"][i];
         RuleGroup group;
         group.pointer = spec::Child("/alerting/rules", i);
-        if (rule.is_string()) group.catalog_name = rule.get<std::string>();
-        else group.inline_group = rule;
+        if (rule.is_string()) {
+          group.catalog_name = rule.get<std::string>();
+        } else if (rule.contains("catalog")) {
+          group.catalog_name = rule["catalog"].get<std::string>();
+          for (const auto& [env, value] : rule["thresholds"].items()) group.thresholds[env] = value.dump();
+        } else {
+          group.inline_group = rule;
+          group.language = rule.value("language", "promql");
+        }
+        if (const CatalogRule* c = FindCatalogRule(group.catalog_name); c != nullptr) group.language = c->language;
         out.rules.push_back(std::move(group));
       }
     }

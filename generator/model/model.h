@@ -86,7 +86,15 @@ struct Dashboard {
 struct RuleGroup {
   std::string catalog_name;             ///< set for catalog entries
   nlohmann::ordered_json inline_group;  ///< set for inline groups
+  std::string language = "promql";      ///< promql: Mimir's ruler evaluates it; logql: Loki's
+  /// Catalog groups: environment → threshold there, as written (others keep the catalog's).
+  std::map<std::string, std::string> thresholds;
   std::string pointer;
+
+  /// The group's name in rule files: the catalog name or the inline group's name.
+  [[nodiscard]] std::string Name() const {
+    return catalog_name.empty() ? inline_group["name"].get<std::string>() : catalog_name;
+  }
 };
 
 struct Receiver {

@@ -4,12 +4,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <unordered_map>
 
 #include "diag/spelling.h"
 #include "model/build.h"
 #include "model/catalog.h"
 #include "model/matcher.h"
+#include "model/rule_catalog.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::model {
@@ -368,15 +371,19 @@ class Validator {
         }
       }
     }
-    std::unordered_map<std::string, const RuleGroup*> group_files;
+    // A rule file holds every group of its ruler: names must differ there.
+    std::unordered_map<std::string, const RuleGroup*> group_names;
+    for (const RuleGroup& g : m_.alerting.rules) {
+      if (g.catalog_name.empty()) continue;
+      group_names.emplace(g.language + "\n" + g.Name(), &g);
+    }
     for (const RuleGroup& g : m_.alerting.rules) {
       if (!g.catalog_name.empty()) continue;
-      const std::string file = naming::InlineRuleGroupName(g.inline_group["name"].get<std::string>());
-      if (auto [it, inserted] = group_files.emplace(file, &g); !inserted) {
-        diags_.Error(At(g.pointer + "/name"), fmt::format("rule group name '{}' is taken",
-                                                          g.inline_group["name"].get<std::string>()),
-                     fmt::format("each inline group becomes alerts/{}.yaml; give the groups distinct names", file))
-            .notes.push_back({At(it->second->pointer + "/name"), "first used here"});
+      if (auto [it, inserted] = group_names.emplace(g.language + "\n" + g.Name(), &g); !inserted) {
+        diags_.Error(At(g.pointer + "/name"), fmt::format("rule group name '{}' is taken", g.Name()),
+                     "every group of a ruler is in one rule file per tenant; give the groups distinct names")
+            .notes.push_back({At(it->second->pointer + (it->second->catalog_name.empty() ? "/name" : "")),
+                              "first used here"});
       }
       for (size_t i = 0; i < g.inline_group["rules"].size(); ++i) {
         const auto& rule = g.inline_group["rules"][i];
@@ -386,28 +393,52 @@ class Validator {
         }
       }
     }
-    CheckAlertingRunsSomewhere();
+    CheckRuleThresholds();
   }
 
-  // Rules reach Mimir's ruler as PrometheusRule objects (whose CRD the
-  // central cluster's agents install); notifications leave through the
-  // Alertmanager of the central cluster's kube-prometheus-stack.
-  void CheckAlertingRunsSomewhere() {
-    const Cluster& central = m_.Central();
-    const bool has_kps = central.agents == "prometheus-vector" || central.agents == "otel";
-    if (!m_.alerting.receivers.empty() && !has_kps) {
-      diags_.Error(At("/alerting/receivers"),
-                   fmt::format("alerting.receivers need an Alertmanager on the central cluster '{}', whose "
-                               "agents ({}) do not run one",
-                               central.name, central.agents),
-                   "give the central cluster agents: prometheus-vector or otel (kube-prometheus-stack runs the "
-                   "fleet's Alertmanager)");
-    } else if (!m_.alerting.rules.empty() && central.agents == "none") {
-      diags_.Error(At("/alerting/rules"),
-                   fmt::format("alerting.rules need the PrometheusRule CRD on the central cluster '{}', which "
-                               "runs no agents",
-                               central.name),
-                   "give the central cluster an agent scenario (prometheus-vector, alloy or otel)");
+  // Catalog groups appear once; a threshold per environment needs a catalog
+  // group that has one, an environment some cluster is in, and a value the
+  // catalog's unit tests prove. (Each tenant is one cluster's, so it has one
+  // environment and one rule file: CheckTenants.)
+  void CheckRuleThresholds() {
+    std::unordered_map<std::string, const RuleGroup*> catalog;
+    std::set<std::string> environments;
+    for (const Cluster& c : m_.clusters) {
+      if (!c.environment.empty()) environments.insert(c.environment);
+    }
+    for (const RuleGroup& g : m_.alerting.rules) {
+      if (g.catalog_name.empty()) continue;
+      if (auto [it, inserted] = catalog.emplace(g.catalog_name, &g); !inserted) {
+        diags_.Error(At(g.pointer), fmt::format("catalog rule group '{}' is listed twice", g.catalog_name),
+                     "list each catalog group once; set its thresholds in that entry")
+            .notes.push_back({At(it->second->pointer), "first listed here"});
+      }
+      const CatalogRule* rule = FindCatalogRule(g.catalog_name);
+      for (const auto& [env, value] : g.thresholds) {
+        const std::string ptr = g.pointer + "/thresholds/" + env;
+        if (rule == nullptr || rule->threshold.empty()) {
+          diags_.Error(At(ptr), fmt::format("catalog rule group '{}' has no threshold to set", g.catalog_name),
+                       "list it by name; its conditions are fixed");
+          continue;
+        }
+        if (environments.count(env) == 0) {
+          diags_.Error(At(ptr), fmt::format("no cluster is in environment '{}'", env),
+                       environments.empty()
+                           ? std::string("set clusters[].environment, or remove this threshold")
+                           : diag::SuggestionHint(env, {environments.begin(), environments.end()}));
+          continue;
+        }
+        const double v = std::stod(value);
+        if (!(v > 0 && v < rule->threshold_below)) {
+          diags_.Error(At(ptr),
+                       fmt::format("threshold {} of '{}' is out of range (0, {})", value, g.catalog_name,
+                                   fmt::format("{}", rule->threshold_below)),
+                       fmt::format("the threshold is {} (catalog: {}); {} below {}", rule->threshold_meaning,
+                                   rule->threshold,
+                                   rule->language == "promql" ? "the group's unit tests prove values" : "keep it",
+                                   rule->threshold_below));
+        }
+      }
     }
   }
 

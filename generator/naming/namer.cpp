@@ -89,6 +89,5 @@ std::string DashboardFileStem(const std::string& file) {
   return KebabSlug(base, 50, "dashboard");
 }
 
-std::string InlineRuleGroupName(const std::string& group) { return "inline-" + KebabSlug(group, 50, "group"); }
 
 }  // namespace lgtmgen::naming

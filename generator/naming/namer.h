@@ -50,9 +50,6 @@ inline constexpr const char* kAllTenantsSlug = "all-tenants";
 /// "boards/My Board (v2).json" → "my-board-v2".
 [[nodiscard]] std::string DashboardFileStem(const std::string& file);
 
-/// The file and PrometheusRule name of an inline rule group:
-/// "Team A / Latency" → "inline-team-a-latency".
-[[nodiscard]] std::string InlineRuleGroupName(const std::string& group);
 
 /// Repository-relative paths of the rendered tree.
 [[nodiscard]] std::string ClusterDir(const std::string& cluster);

@@ -88,6 +88,14 @@ class Checker {
     return it->second;
   }
 
+  static bool HasRequiredKeys(const json& schema, const ordered_json& object) {
+    if (!schema.contains("required")) return true;
+    for (const json& key : schema["required"]) {
+      if (!object.contains(key.get<std::string>())) return false;
+    }
+    return true;
+  }
+
   static bool MatchesAny(const std::vector<std::string>& types, const ordered_json& v) {
     for (const auto& t : types) {
       if (TypeMatches(t, v)) return true;
@@ -96,13 +104,21 @@ class Checker {
   }
 
   void CheckOneOf(const json& schema, const ordered_json& value, const std::string& ptr) {
+    // The branch to judge by: among those of the value's type, the first
+    // whose required keys the object has all (catalog entry vs inline
+    // group), else the first of its type.
+    const json* fallback = nullptr;
     std::vector<std::string> wanted;
     for (const json& branch_in : schema["oneOf"]) {
       const json& branch = Resolve(branch_in);
       const auto types = TypesOf(branch);
-      if (MatchesAny(types, value)) return Check(branch, value, ptr);
+      if (MatchesAny(types, value)) {
+        if (!value.is_object() || HasRequiredKeys(branch, value)) return Check(branch, value, ptr);
+        if (fallback == nullptr) fallback = &branch;
+      }
       for (const auto& t : types) wanted.push_back(Describe(t));
     }
+    if (fallback != nullptr) return Check(*fallback, value, ptr);
     diags_.Error(doc_.ValueLoc(ptr), fmt::format("{}: expected {}, got {}", DisplayPath(ptr),
                                                  fmt::join(wanted, " or "), Describe(TypeOf(value))));
   }

@@ -296,21 +296,36 @@ def _check_queries(repo, facts, label, derived, problems):
                                         f"attribute {sorted(missing)} ({q})")
                 else:
                     _check_refs(f"dashboard {name}", where, query_refs.grafana_alternatives(q), series, problems)
-    for path in sorted(glob.glob(os.path.join(repo, "alerts", "*.yaml"))):
-        name = os.path.splitext(os.path.basename(path))[0]
-        if name not in CATALOG_RULES:
-            continue
-        rule = yaml.safe_load(open(path))
-        for group in rule.get("spec", {}).get("groups", []):
-            for r in group.get("rules", []):
-                for f in facts:
-                    if f["name"] in derived and _applies(name, f):
-                        checked += 1
-                        _check_refs(f"rule {r.get('alert') or r.get('record')}", f"{f['name']} ({f['agentScenario']})",
-                                    query_refs.promql_alternatives(r["expr"]), derived[f["name"]][0], problems)
+    for ruler, name, r in _catalog_rules(repo):
+        for f in facts:
+            if f["name"] not in derived or not _applies(name, f):
+                continue
+            checked += 1
+            where = f"{f['name']} ({f['agentScenario']})"
+            what = f"rule {r.get('alert') or r.get('record')}"
+            if ruler == "mimir":
+                _check_refs(what, where, query_refs.promql_alternatives(r["expr"]), derived[f["name"]][0], problems)
+                continue
+            logs = derived[f["name"]][2]
+            stream_labels = set.intersection(*[l for k, _, l in logs if k == "pod logs"]) if logs else set()
+            missing = query_refs.logql_stream_labels(r["expr"]) - stream_labels
+            if missing:
+                problems.append(f"label contract: {what}: pod logs on {where} have no stream label "
+                                f"{sorted(missing)} ({r['expr'].strip()})")
     checked += _check_datasource_links(repo, facts, derived, problems)
     checked += _check_rule_tests(repo, facts, label, derived, problems)
     return checked
+
+
+def _catalog_rules(repo):
+    """(ruler, group name, rule) of every catalog group in the rule files
+    Mimir's and Loki's rulers load (alerts/<ruler>-rules/<set>.yaml)."""
+    for ruler in ("mimir", "loki"):
+        for path in sorted(glob.glob(os.path.join(repo, "alerts", ruler + "-rules", "*.yaml"))):
+            for group in yaml.safe_load(open(path)).get("groups") or []:
+                if group["name"] in CATALOG_RULES:
+                    for r in group.get("rules", []):
+                        yield ruler, group["name"], r
 
 
 def _check_datasource_links(repo, facts, derived, problems):
@@ -357,22 +372,21 @@ _SERIES = re.compile(r"^\s*([A-Za-z_:][A-Za-z0-9_:]*)\{(.*)\}\s*$")
 
 
 def _check_rule_tests(repo, facts, label, derived, problems):
-    """Every catalog rule group has promtool tests (alerts/tests/) with a
-    case for each agent scenario in use, and each case's input series has
-    the labels that scenario's agents really deliver for that metric."""
+    """Every catalog PromQL rule group has promtool tests (alerts/tests/<rule
+    set>/) with, over its rule sets, a case for each agent scenario in use,
+    and each case's input series has the labels that scenario's agents
+    really deliver for that metric."""
     checked = 0
     scenario_of = {f["name"]: f.get("agentScenario") for f in facts}
     in_use = {scenario_of[n] for n in derived}
-    for path in sorted(glob.glob(os.path.join(repo, "alerts", "*.yaml"))):
-        name = os.path.splitext(os.path.basename(path))[0]
-        if name not in CATALOG_RULES:
-            continue
-        test_path = os.path.join(repo, "alerts", "tests", name + ".test.yaml")
-        if not os.path.exists(test_path):
-            problems.append(f"label contract: rule group {name} has no unit tests (alerts/tests/{name}.test.yaml)")
+    for name in sorted({name for ruler, name, _ in _catalog_rules(repo) if ruler == "mimir"}):
+        test_paths = sorted(glob.glob(os.path.join(repo, "alerts", "tests", "*", name + ".test.yaml")))
+        if not test_paths:
+            problems.append(f"label contract: rule group {name} has no unit tests (alerts/tests/<set>/{name}.test.yaml)")
             continue
         covered = set()
-        for case in yaml.safe_load(open(test_path)).get("tests") or []:
+        cases = [(p, c) for p in test_paths for c in yaml.safe_load(open(p)).get("tests") or []]
+        for test_path, case in cases:
             for item in case.get("input_series") or []:
                 checked += 1
                 m = _SERIES.match(item["series"])
@@ -386,5 +400,5 @@ def _check_rule_tests(repo, facts, label, derived, problems):
                     problems.append(f"label contract: {test_path} ({case.get('name')}): {m.group(1)} with labels "
                                     f"{sorted(labels)} is not what {cluster} ({scenario_of[cluster]}) delivers")
         for scenario in sorted(in_use - covered):
-            problems.append(f"label contract: alerts/tests/{name}.test.yaml has no case for scenario {scenario}")
+            problems.append(f"label contract: alerts/tests/*/{name}.test.yaml have no case for scenario {scenario}")
     return checked

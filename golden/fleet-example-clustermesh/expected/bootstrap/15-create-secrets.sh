@@ -131,9 +131,9 @@ GRAFANA_ADMIN_USER="${GRAFANA_ADMIN_USER:-admin}"
 grafana_password=$(resolve GRAFANA_ADMIN_PASSWORD grafana grafana-admin admin-password generate)
 put_secret "${CENTRAL}" grafana grafana-admin "admin-user=${GRAFANA_ADMIN_USER}" "admin-password=${grafana_password}"
 
-# Alert receivers' credentials (alerting.receivers), namespace monitoring.
-v_alertmanager_slack_url=$(resolve ALERTMANAGER_SLACK_URL monitoring alertmanager-slack url required)
-put_secret "${CENTRAL}" monitoring alertmanager-slack "url=${v_alertmanager_slack_url}"
+# Alert receivers' credentials (alerting.receivers), namespace mimir.
+v_alertmanager_slack_url=$(resolve ALERTMANAGER_SLACK_URL mimir alertmanager-slack url required)
+put_secret "${CENTRAL}" mimir alertmanager-slack "url=${v_alertmanager_slack_url}"
 
 # Object storage (backends.storage.credentialsSecret), in every namespace
 # that reads it. The back ends read AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; MinIO reads rootUser/rootPassword.

@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# Runs a rendered repository's alert rule unit tests (alerts/tests/run.sh,
-# promtool test rules) as a user's CI would. Exits 77 (ctest: skipped) when
-# promtool is missing, and says so.
+# Checks a rendered repository's alert rules as a user's CI would: the unit
+# tests of the Mimir rule files (alerts/tests/run.sh, promtool test rules) and
+# the syntax of every LogQL rule in the Loki rule files (alerts/loki-rules/,
+# tests/chart_checks/logql_syntax.py). Exits 77 (ctest: skipped) when promtool
+# is missing and there are PromQL rules to test, and says so.
 # Usage: tests/rule_tests.sh REPO_DIR
 set -euo pipefail
-if ! command -v promtool >/dev/null; then
-  echo "skipped: promtool is not installed (Debian: package prometheus)"
-  exit 77
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo=$1
+shopt -s nullglob
+loki_rules=("${repo}"/alerts/loki-rules/*.yaml)
+if ((${#loki_rules[@]} > 0)); then
+  /usr/bin/python3 "${here}/chart_checks/logql_syntax.py" "${loki_rules[@]}"
 fi
-exec "$1/alerts/tests/run.sh"
+if [[ -x ${repo}/alerts/tests/run.sh ]]; then
+  if ! command -v promtool >/dev/null; then
+    echo "skipped: promtool is not installed (Debian: package prometheus)"
+    exit 77
+  fi
+  "${repo}/alerts/tests/run.sh"
+fi

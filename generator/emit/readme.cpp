@@ -241,17 +241,33 @@ std::string LayoutExtra(const model::Model& model) {
   return out;
 }
 
+// The Kustomize path of component k for cluster c, its {{.fact}} placeholders filled.
+std::string KustomizePathFor(const model::Model& model, const KustomizeComponent& k, const model::Cluster& c) {
+  std::string path = k.path;
+  const std::pair<std::string, std::string> facts[] = {
+      {"{{.name}}", c.name},
+      {"{{.tenantSlug}}", c.tenant.empty() ? "" : naming::TenantKey(c.tenant, endpoints::InstanceOf(model, c))}};
+  for (const auto& [placeholder, value] : facts) {
+    for (size_t at = path.find(placeholder); at != std::string::npos; at = path.find(placeholder, at + value.size())) {
+      path.replace(at, placeholder.size(), value);
+    }
+  }
+  return path;
+}
+
 std::string ApplicationList(const model::Model& model) {
+  const std::vector<KustomizeComponent> kustomize = KustomizeComponents(model);
   std::string out;
   for (const model::Cluster& c : model.clusters) {
     for (const HelmComponent& comp : ComponentsOn(model, c)) {
       out += fmt::format("| `{}` | `{}` {} | `{}` |\n", naming::ApplicationName(c.name, comp.name), comp.chart,
                          model.catalog.Chart(comp.chart).version, comp.ns);
     }
-    if (!c.tenant.empty()) {
-      out += fmt::format("| `{}` | `{}/` (Kustomize) | `{}` on {} |\n", naming::ApplicationName(c.name, "datasources"),
-                         "tenants/" + naming::TenantKey(c.tenant, endpoints::InstanceOf(model, c)), kGrafanaNamespace,
-                         model.Central().name);
+    for (const KustomizeComponent& k : kustomize) {
+      if (!Selects(model, c, k.selectors)) continue;
+      out += fmt::format("| `{}` | `{}/` (Kustomize) | `{}`{} |\n", naming::ApplicationName(c.name, k.name),
+                         KustomizePathFor(model, k, c), k.ns,
+                         k.to_central && !c.IsCentral() ? " on " + model.Central().name : "");
     }
   }
   return out;

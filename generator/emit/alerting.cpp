@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "emit/alerting_layout.h"
 #include "emit/components.h"
 #include "emit/files.h"
@@ -71,9 +73,14 @@ void EmitRuleFiles(const model::Model& model, const std::string& language, const
   for (const std::string& set : sets) {
     std::string groups;
     for (const model::RuleGroup& g : model.alerting.rules) {
-      if (g.language == language) groups += GroupYaml(model, g, set);
+      if (g.language != language) continue;
+      if (!g.environments.empty() && std::find(g.environments.begin(), g.environments.end(), set) == g.environments.end()) {
+        continue;  // a group of other environments (never of the fleet set)
+      }
+      groups += GroupYaml(model, g, set);
     }
-    groups.pop_back();
+    if (groups.empty()) groups = "[]  # every group of this ruler is for other environments";
+    else groups.pop_back();
     PutTemplate(tree, diags, "alerting", RuleFile(language, set), "alerting/rule-file.yaml", model,
                 {{"ruler", language == "logql" ? "Loki's ruler" : "Mimir's ruler"},
                  {"rule_set", set == kFleetRuleSet ? std::string("every tenant whose environment sets no "

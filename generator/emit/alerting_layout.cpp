@@ -13,6 +13,7 @@ std::vector<InstanceAlerting> AlertingByInstance(const model::Model& model) {
   std::set<std::pair<std::string, std::string>> overridden;  // (language, environment) with thresholds of its own
   for (const model::RuleGroup& g : model.alerting.rules) {
     for (const auto& [env, value] : g.thresholds) overridden.insert({g.language, env});
+    for (const std::string& env : g.environments) overridden.insert({g.language, env});
   }
   auto set_of = [&](const std::string& language, const std::string& environment) {
     return overridden.count({language, environment}) != 0 ? environment : std::string(kFleetRuleSet);

@@ -28,7 +28,8 @@ inline constexpr const char* kRuleNamespaceFile = "lgtmgen.yaml";
 inline constexpr const char* kFleetRuleSet = "fleet";
 
 /// A tenant's rule set per ruler: kFleetRuleSet, or its environment when
-/// some group of that ruler's language sets a threshold there.
+/// some group of that ruler's language sets a threshold there or is only
+/// for some environments, this one among them.
 struct TenantRules {
   std::string tenant;
   std::string mimir_set;

@@ -231,6 +231,7 @@ class Builder {
         } else {
           group.inline_group = rule;
           group.language = rule.value("language", "promql");
+          group.environments = Strings(rule, "environments");
         }
         if (const CatalogRule* c = FindCatalogRule(group.catalog_name); c != nullptr) group.language = c->language;
         out.rules.push_back(std::move(group));

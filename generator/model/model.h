@@ -89,6 +89,8 @@ struct RuleGroup {
   std::string language = "promql";      ///< promql: Mimir's ruler evaluates it; logql: Loki's
   /// Catalog groups: environment → threshold there, as written (others keep the catalog's).
   std::map<std::string, std::string> thresholds;
+  /// Inline groups: only the tenants of these environments get it (empty: every tenant).
+  std::vector<std::string> environments;
   std::string pointer;
 
   /// The group's name in rule files: the catalog name or the inline group's name.

@@ -396,7 +396,8 @@ class Validator {
     CheckRuleThresholds();
   }
 
-  // Catalog groups appear once; a threshold per environment needs a catalog
+  // Inline groups name environments some cluster is in. Catalog groups
+  // appear once; a threshold per environment needs a catalog
   // group that has one, an environment some cluster is in, and a value the
   // catalog's unit tests prove. (Each tenant is one cluster's, so it has one
   // environment and one rule file: CheckTenants.)
@@ -407,6 +408,14 @@ class Validator {
       if (!c.environment.empty()) environments.insert(c.environment);
     }
     for (const RuleGroup& g : m_.alerting.rules) {
+      for (size_t i = 0; i < g.environments.size(); ++i) {
+        if (environments.count(g.environments[i]) != 0) continue;
+        diags_.Error(At(spec::Child(g.pointer + "/environments", i)),
+                     fmt::format("no cluster is in environment '{}'", g.environments[i]),
+                     environments.empty() ? std::string("set clusters[].environment, or remove environments")
+                                          : diag::SuggestionHint(g.environments[i],
+                                                                 {environments.begin(), environments.end()}));
+      }
       if (g.catalog_name.empty()) continue;
       if (auto [it, inserted] = catalog.emplace(g.catalog_name, &g); !inserted) {
         diags_.Error(At(g.pointer), fmt::format("catalog rule group '{}' is listed twice", g.catalog_name),

@@ -20,6 +20,7 @@ changed objects, and exits 1.
 """
 import argparse
 import base64
+import glob
 import hashlib
 import json
 import os
@@ -171,6 +172,7 @@ class Simulation:
         clusters = self.repo_clusters(repo)
         self.check_order()
         self.check_secrets_filled()
+        self.check_receiver_secrets(repo, clusters)
         self.check_certificates(clusters)
         self.check_ingest_credentials(clusters)
         self.check_load_balancers()
@@ -231,6 +233,29 @@ class Simulation:
             self.check(data, f"Secret {ns}/{name} on {cluster} has no data")
             for k, v in data.items():
                 self.check(base64.b64decode(v).strip() != b"", f"Secret {ns}/{name} on {cluster}: key {k} is empty")
+
+    def check_receiver_secrets(self, repo, clusters):
+        """Every Secret Mimir's Alertmanager of a backend set mounts (the alert
+        receivers' credentials) exists on the central cluster in that
+        backend set's namespace, with the keys alerts/alertmanager.yaml reads."""
+        central = next(c["name"] for c in clusters if c["role"] == "central")
+        am_path = os.path.join(repo, "alerts", "alertmanager.yaml")
+        am_text = open(am_path).read() if os.path.exists(am_path) else ""
+        files = re.findall(r"_file: (/etc/alertmanager-secrets/\S+)", am_text)
+        for path in sorted(glob.glob(os.path.join(repo, "components", "backends", "mimir-distributed*", "values.yaml"))):
+            ns = "mimir" + os.path.basename(os.path.dirname(path))[len("mimir-distributed"):]
+            am = (yaml.safe_load(open(path)) or {}).get("alertmanager") or {}
+            mounts = {m["name"]: m["mountPath"] for m in am.get("extraVolumeMounts") or []}
+            for v in am.get("extraVolumes") or []:
+                if "secret" not in v:
+                    continue
+                secret, mount = v["secret"]["secretName"], mounts.get(v["name"], "")
+                o = self.st.get(central, "Secret", ns, secret)
+                self.check(o is not None, f"{central}: Secret {ns}/{secret}, which Mimir's Alertmanager mounts, "
+                                          f"was not created")
+                for f in files:
+                    if f.rpartition("/")[0] == mount:
+                        self.value(central, ns, secret, f.rpartition("/")[2])
 
     def openssl(self, *args, stdin=None):
         return subprocess.run(["openssl", *args], input=stdin, capture_output=True)

@@ -65,8 +65,8 @@ bool SelfMonitored(const model::Model& model) { return model.Central().HasAgents
 
 // The volume (a list item of extraVolumes) that mounts ConfigMap config_map
 // with items (YAML list items), optional: the alerts Application may create
-// it after the pod starts, and the kubelet fills the volume then.
-// A backend set without tenants (no cluster writes to it) gets an empty directory.
+// it after the pod starts, and the kubelet fills the volume then. Without
+// items (a backend set no tenant writes to), an empty directory.
 std::string ConfigMapVolume(const std::string& name, const std::string& config_map, const std::string& items) {
   if (items.empty()) return fmt::format("- name: {}\n  emptyDir: {{}}\n", name);
   return fmt::format("- name: {}\n  configMap:\n    name: {}\n    optional: true\n    items:\n{}", name, config_map,
@@ -77,17 +77,31 @@ std::string Mount(const std::string& name, const std::string& path) {
   return fmt::format("- name: {}\n  mountPath: {}\n  readOnly: true\n", name, path);
 }
 
-// The ruler volume of a backend set: each tenant's rule set as
-// <tenant>/lgtmgen.yaml, and the tenants the ruler evaluates.
-std::pair<std::string, std::string> RulerVolume(const InstanceAlerting& instance, const std::string& language,
-                                                const std::string& config_map) {
+// The ruler of language in a backend set (Mimir's: promql, Loki's: logql):
+// with rules for its tenants, local storage at dir from ConfigMap config_map,
+// each evaluated tenant's rule set mounted as <tenant>/lgtmgen.yaml, and only
+// those tenants enabled. Sets local_rules, rules_dir, ruler_volumes,
+// ruler_mounts and enabled_tenants.
+void RulerVars(const model::Model& model, const InstanceAlerting& instance, const std::string& language,
+               const std::string& config_map, const std::string& dir, render::Vars& vars) {
+  const bool rules = HasRules(model, language) && !instance.RuleSets(language).empty();
   std::string items, tenants;
   for (const TenantRules& t : instance.tenants) {
-    if (!t.evaluated) continue;
+    if (!rules || !t.evaluated) continue;
     items += fmt::format("      - key: {}.yaml\n        path: {}/{}\n", t.SetOf(language), t.tenant, kRuleNamespaceFile);
     tenants += (tenants.empty() ? "" : ",") + t.tenant;
   }
-  return {ConfigMapVolume("tenant-rules", config_map, items), tenants};
+  std::string volume = rules ? ConfigMapVolume("tenant-rules", config_map, items) : "";
+  std::string mount = rules ? Mount("tenant-rules", dir) : "";
+  if (rules) {
+    volume.pop_back();
+    mount.pop_back();
+  }
+  vars["local_rules"] = render::Flag(rules);
+  vars["rules_dir"] = dir;
+  vars["ruler_volumes"] = volume;
+  vars["ruler_mounts"] = mount;
+  vars["enabled_tenants"] = rules ? YamlQuote(tenants) : "";
 }
 
 // Mimir's Alertmanager: every tenant's configuration and the receivers' Secrets.
@@ -109,38 +123,6 @@ void AlertmanagerVars(const model::Model& model, const InstanceAlerting& instanc
   mimir["alertmanager_volumes"] = volumes;
   mimir["alertmanager_mounts"] = mounts;
   mimir["alertmanager_dir"] = kMimirAlertmanagerDir;
-  const bool rules = HasRules(model, "promql") && !instance.RuleSets("promql").empty();
-  mimir["mimir_rules"] = render::Flag(rules);
-  mimir["rules_dir"] = kMimirRulesDir;
-  mimir["ruler_volumes"] = "";
-  mimir["ruler_mounts"] = "";
-  mimir["enabled_tenants"] = "";
-  if (rules) {
-    auto [volume, tenants] = RulerVolume(instance, "promql", kMimirRulesConfigMap);
-    volume.pop_back();
-    mimir["ruler_volumes"] = volume;
-    std::string mount = Mount("tenant-rules", kMimirRulesDir);
-    mount.pop_back();
-    mimir["ruler_mounts"] = mount;
-    mimir["enabled_tenants"] = YamlQuote(tenants);
-  }
-}
-
-void LokiRulerVars(const model::Model& model, const InstanceAlerting& instance, render::Vars& loki) {
-  const bool rules = HasRules(model, "logql") && !instance.RuleSets("logql").empty();
-  loki["loki_rules"] = render::Flag(rules);
-  loki["rules_dir"] = kLokiRulesDir;
-  loki["ruler_volumes"] = "";
-  loki["ruler_mounts"] = "";
-  loki["enabled_tenants"] = "";
-  if (!rules) return;
-  auto [volume, tenants] = RulerVolume(instance, "logql", kLokiRulesConfigMap);
-  volume.pop_back();
-  std::string mount = Mount("tenant-rules", kLokiRulesDir);
-  mount.pop_back();
-  loki["ruler_volumes"] = volume;
-  loki["ruler_mounts"] = mount;
-  loki["enabled_tenants"] = YamlQuote(tenants);
 }
 
 // Mimir, Loki and Tempo of one backend set.
@@ -158,6 +140,7 @@ void EmitInstance(const model::Model& model, const InstanceAlerting& alerting, o
   mimir["self_monitoring"] = render::Flag(SelfMonitored(model));
   mimir["central"] = model.Central().name;
   AlertmanagerVars(model, alerting, mimir);
+  RulerVars(model, alerting, "promql", kMimirRulesConfigMap, kMimirRulesDir, mimir);
   mimir["cluster_local_policy"] = ClusterLocalPolicy(model, mimir_ns);
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("mimir-distributed", env)),
               "backends/mimir-distributed.yaml", model, mimir);
@@ -172,7 +155,7 @@ void EmitInstance(const model::Model& model, const InstanceAlerting& alerting, o
   loki["namespace"] = InstanceName("loki", env);
   loki["self_monitoring"] = render::Flag(SelfMonitored(model));
   loki["alertmanager_url"] = fmt::format("http://mimir-alertmanager.{}.svc:8080/alertmanager", mimir_ns);
-  LokiRulerVars(model, alerting, loki);
+  RulerVars(model, alerting, "logql", kLokiRulesConfigMap, kLokiRulesDir, loki);
   loki["cluster_local_policy"] = ClusterLocalPolicy(model, InstanceName("loki", env));
   PutTemplate(tree, diags, "backends", naming::ComponentValues("backends", InstanceName("loki", env)),
               "backends/loki.yaml", model, loki);

@@ -2,6 +2,7 @@
 
 #include "emit/emitters.h"
 #include "model/build.h"
+#include "model/renderable.h"
 #include "out/verify.h"
 #include "render/resources.h"
 #include "spec/document.h"
@@ -26,6 +27,8 @@ std::optional<model::Model> LoadModel(const SpecInput& input, const out::FileSys
   if (diags.HasErrors()) return std::nullopt;
   model::Model model = model::Build(*doc, input.dir, fs, diags);
   model::Validate(model, *doc, diags);
+  if (diags.HasErrors()) return std::nullopt;
+  model::CheckRenderable(model, *doc, diags);
   if (diags.HasErrors()) return std::nullopt;
   return model;
 }

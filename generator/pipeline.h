@@ -20,8 +20,9 @@ struct SpecInput {
   std::string dir;
 };
 
-/// Parses, schema-checks, builds and validates. Returns the model, or nullopt
-/// when any error was reported (warnings alone do not stop it).
+/// Parses, schema-checks, builds, validates and checks that this version
+/// renders it (model/renderable.h). Returns the model, or nullopt when any
+/// error was reported (warnings alone do not stop it).
 [[nodiscard]] std::optional<model::Model> LoadModel(const SpecInput& input, const out::FileSystem& fs,
                                                     diag::Diagnostics& diags);
 

@@ -351,13 +351,6 @@ std::optional<MeshInstall> MeshBeforeArgoCd(const model::Model& model) {
 void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   const bool kind = model.platform.provider == "kind";
   const bool cilium = model.platform.cni == "cilium";
-  if (model.platform.provider == "minikube" || (cilium && !kind) || (model.platform.load_balancer != "none" && !kind)) {
-    diags.Error({}, fmt::format("bootstrap for provider {} with cni {} and loadBalancer {} is not rendered by this "
-                                "version of lgtmgen yet",
-                                model.platform.provider, model.platform.cni, model.platform.load_balancer),
-                "use platform.provider: kind, or provider existing with cni default and loadBalancer none");
-    return;
-  }
   const bool metallb = model.platform.load_balancer == "metallb";
   const model::ChartPin& argocd = model.catalog.Chart("argo-cd");
 

@@ -7,7 +7,6 @@
 
 namespace lgtmgen::emit {
 
-void EmitSupportCheck(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitSpecCopy(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitReadme(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitClusterFacts(const model::Model&, out::OutputTree&, diag::Diagnostics&);
@@ -26,7 +25,6 @@ void EmitBootstrap(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 
 const std::vector<Emitter>& AllEmitters() {
   static const std::vector<Emitter> kEmitters = {
-      {"support", "refuses what this version cannot render yet", &EmitSupportCheck},
       {"spec", "lgtm.yaml, the spec the repository was rendered from", &EmitSpecCopy},
       {"readme", "README.md: clusters, topology, endpoints, bootstrap", &EmitReadme},
       {"clusters", "clusters/<name>/: cluster.json facts and per-cluster values", &EmitClusterFacts},

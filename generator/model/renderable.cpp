@@ -1,0 +1,61 @@
+#include "model/renderable.h"
+
+#include <fmt/format.h>
+
+#include "spec/document.h"
+
+namespace lgtmgen::model {
+namespace {
+
+void NotYet(diag::Diagnostics& diags, const diag::SourceLoc& at, const std::string& what, const std::string& hint) {
+  diags.Error(at, fmt::format("{} is not rendered by this version of lgtmgen yet", what), hint);
+}
+
+// The bootstrap creates kind clusters (with Cilium or the default CNI and a
+// load balancer), or uses existing clusters as they are.
+void CheckPlatform(const Model& model, const spec::Document& doc, diag::Diagnostics& diags) {
+  const Platform& p = model.platform;
+  if (p.provider == "minikube") {
+    NotYet(diags, doc.ValueLoc("/platform/provider"), "platform.provider: minikube",
+           "use platform.provider: kind, or existing for clusters you already have");
+    return;
+  }
+  if (p.provider == "kind") return;
+  if (p.cni == "cilium") {
+    NotYet(diags, doc.ValueLoc("/platform/cni"), fmt::format("platform.cni: cilium on provider {}", p.provider),
+           "on existing clusters the CNI is already installed: use cni: default");
+  }
+  if (p.load_balancer != "none") {
+    NotYet(diags, doc.ValueLoc("/platform/loadBalancer"),
+           fmt::format("platform.loadBalancer: {} on provider {}", p.load_balancer, p.provider),
+           "on existing clusters use loadBalancer: none (the cluster's own load balancer serves)");
+  }
+  for (const Cluster& c : model.clusters) {
+    if (c.role == "remote" && c.HasAgents()) {
+      NotYet(diags, doc.ValueLoc(c.pointer + "/role"),
+             fmt::format("remote cluster '{}' with agents on provider {}", c.name, p.provider),
+             "remote agents reach the central cluster (its ingest proxy, or its API server when the bootstrap "
+             "links the mesh) by its kind node name; use platform.provider: kind for now");
+    }
+  }
+}
+
+}  // namespace
+
+void CheckRenderable(const Model& model, const spec::Document& doc, diag::Diagnostics& diags) {
+  if (model.mesh.type == "linkerd" && model.mesh.linkerd_channel == "stable") {
+    NotYet(diags, doc.ValueLoc("/mesh/linkerd/channel"), "mesh.linkerd.channel: stable",
+           "Linkerd's open-source project publishes edge releases only (stable ones come from Buoyant "
+           "Enterprise for Linkerd, under a license); use channel: edge");
+  }
+  for (size_t i = 0; i < model.addons.size(); ++i) {
+    const std::string& addon = model.addons[i];
+    if (addon != "hubble" && addon != "linkerd-viz") {
+      NotYet(diags, doc.ValueLoc(spec::Child("/addons", i)), "add-on " + addon,
+             "remove it from addons: for now (hubble and linkerd-viz are rendered)");
+    }
+  }
+  CheckPlatform(model, doc, diags);
+}
+
+}  // namespace lgtmgen::model

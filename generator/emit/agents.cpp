@@ -9,6 +9,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/addresses.h"
 #include "endpoints/resolver.h"
 #include "naming/namer.h"
 
@@ -46,7 +47,7 @@ Federation CentralFederation(const model::Model& model) {
   for (const model::Cluster& r : model.clusters) {
     if (!r.Federated() || r.IsCentral()) continue;
     names.push_back(r.name);
-    const std::string host = r.name + "-control-plane";
+    const std::string host = endpoints::NodeHost(model, r);
     f.scrapes += fmt::format(
         "- job_name: federate-{0}\n"
         "  honor_labels: true\n"

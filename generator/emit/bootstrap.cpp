@@ -13,6 +13,7 @@
 
 #include "emit/components.h"
 #include "emit/files.h"
+#include "endpoints/addresses.h"
 #include "endpoints/resolver.h"
 #include "naming/namer.h"
 
@@ -80,9 +81,10 @@ std::string CniSummary(const model::Model& model) {
 }
 
 // A ClusterMesh peer as clustermesh.config.clusters lists it: its
-// clustermesh-apiserver's node port on its kind node name.
-std::string ClusterMeshPeer(const model::Cluster& peer) {
-  return fmt::format("- name: {0}\n  address: {0}-control-plane\n  port: {1}\n", peer.name, kClusterMeshApiserverPort);
+// clustermesh-apiserver's node port on its node host.
+std::string ClusterMeshPeer(const model::Model& model, const model::Cluster& peer) {
+  return fmt::format("- name: {}\n  address: {}\n  port: {}\n", peer.name, endpoints::NodeHost(model, peer),
+                     kClusterMeshApiserverPort);
 }
 
 // The ClusterMesh peers of every meshed remote (central), and of central
@@ -91,7 +93,7 @@ std::string ClusterMeshPeer(const model::Cluster& peer) {
 std::string CentralClusterMeshPeers(const model::Model& model) {
   std::string out;
   for (const model::Cluster& peer : model.clusters) {
-    if (!peer.IsCentral() && Meshed(model, peer)) out += ClusterMeshPeer(peer);
+    if (!peer.IsCentral() && Meshed(model, peer)) out += ClusterMeshPeer(model, peer);
   }
   if (!out.empty()) out.pop_back();
   return out;
@@ -157,7 +159,9 @@ std::string MeshTrustSteps(const model::Model& model, const std::string& mesh, c
 std::string FederationSteps(const model::Model& model) {
   std::string out;
   for (const model::Cluster& c : model.clusters) {
-    if (c.Federated() && !c.IsCentral()) out += "federation_endpoint " + c.name + "\n";
+    if (c.Federated() && !c.IsCentral()) {
+      out += "federation_endpoint " + c.name + " " + endpoints::NodeHost(model, c) + "\n";
+    }
   }
   if (!out.empty()) out.pop_back();
   return out;
@@ -395,7 +399,7 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
     const bool cilium_lb = model.platform.load_balancer == "cilium";
     const std::optional<model::Cidr> mesh_pods = MeshPodRange(model);
     const std::string central_peers = clustermesh ? CentralClusterMeshPeers(model) : "";
-    std::string remote_peers = clustermesh ? ClusterMeshPeer(model.Central()) : "";
+    std::string remote_peers = clustermesh ? ClusterMeshPeer(model, model.Central()) : "";
     if (!remote_peers.empty()) remote_peers.pop_back();
     for (const model::Cluster& c : model.clusters) {
       const bool in_mesh = clustermesh && Meshed(model, c);
@@ -420,6 +424,8 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
         PutTemplate(tree, diags, "bootstrap", naming::ClusterValues(c.name, "cilium"),
                     "components/cilium-cluster-values.yaml", model,
                     {{"cluster", c.name},
+                     {"api_server_host", endpoints::ApiServerHost(model, c)},
+                     {"node_host", endpoints::NodeHost(model, c)},
                      {"cluster_id", c.network.cluster_id ? std::to_string(*c.network.cluster_id) : ""},
                      {"hubble", render::Flag(model.HasAddon("hubble"))},
                      {"pod_cidr", (in_mesh ? *mesh_pods : PodCidrOf(c)).ToString()},
@@ -528,6 +534,7 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
       PutTemplate(tree, diags, "bootstrap", "bootstrap/50-link-mesh.sh",
                   std::string("bootstrap/50-link-mesh-") + model.mesh.type + ".sh", model,
                   {{"central", model.Central().name},
+                   {"central_api_server", endpoints::ApiServerUrl(model, model.Central())},
                    {linkerd ? "linkerd_version" : "istio_version", version},
                    {"remotes", fmt::format("{}", fmt::join(remotes, " "))}});
     }

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "endpoints/addresses.h"
 #include "naming/namer.h"
 
 namespace lgtmgen::emit {
@@ -319,8 +320,7 @@ std::vector<HelmComponent> ComponentsOn(const model::Model& model, const model::
 
 std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& c) {
   if (c.name == model.gitops.argocd_cluster) return "https://kubernetes.default.svc";
-  if (model.platform.provider == "kind") return "https://" + c.name + "-control-plane:6443";
-  return "";
+  return endpoints::ApiServerUrl(model, c);
 }
 
 std::vector<std::string> Instances(const model::Model& model) {

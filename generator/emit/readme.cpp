@@ -8,6 +8,7 @@
 #include "emit/components.h"
 #include "emit/files.h"
 #include "emit/label_contract.h"
+#include "endpoints/addresses.h"
 #include "endpoints/resolver.h"
 #include "naming/namer.h"
 
@@ -106,7 +107,7 @@ std::string IngestTransport(const model::Model& model) {
     return "Cilium ClusterMesh: only the proxy's Service is global (`service.cilium.io/global`), with a stand-in on "
            "each remote (components/mesh/global-services/), encrypted by WireGuard";
   }
-  return "node ports of the central cluster's control-plane node, on kind's docker network";
+  return endpoints::NodePortsReachedBy(model);
 }
 
 // The README's tenant boundary section: where remote writes enter, and why.

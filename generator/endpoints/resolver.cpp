@@ -6,6 +6,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "endpoints/addresses.h"
+
 namespace lgtmgen::endpoints {
 namespace {
 
@@ -122,8 +124,8 @@ std::string WritePath(Backend backend, Protocol protocol) {
 std::string IngestHost(const model::Model& model) {
   const std::string central = model.Central().name;
   const std::string& mesh = model.mesh.type;
-  // No mesh: kind nodes reach each other by name on the docker network.
-  if (mesh == "none") return fmt::format("{}-control-plane", central);
+  // No mesh: the central cluster's node ports (endpoints/addresses.h).
+  if (mesh == "none") return NodeHost(model, model.Central());
   // Linkerd's service mirror names the copy of an exported service
   // <service>-<source cluster>, in the same namespace.
   if (mesh == "linkerd") return fmt::format("{}-{}.{}.svc.cluster.local", kIngestService, central, kIngestNamespace);

@@ -178,16 +178,17 @@ linkerd_identity() {
 
 #~if federation
 
-# federation_endpoint CLUSTER: what the /federate endpoint of CLUSTER
+# federation_endpoint CLUSTER HOST: what the /federate endpoint of CLUSTER
 # (metricsTransport: federation) and the central cluster's Prometheus share.
 # The password of user central is generated once and kept in the Secret
 # lgtm-federation-client (username, password, the fleet CA) in namespace
 # monitoring of the central cluster; CLUSTER gets its hash (Secret
 # lgtm-federation-htpasswd) and a certificate for its node name from the
-# fleet CA (Secret lgtm-federation-tls, kept when present).
+# fleet CA (Secret lgtm-federation-tls, kept when present). HOST is the name
+# the central cluster reaches CLUSTER's node ports by.
 federation_password=""
 federation_endpoint() {
-  local cluster=$1 host="$1-control-plane" dir hash ca_cert
+  local cluster=$1 host=$2 dir hash ca_cert
   if [[ -z ${federation_password} ]]; then
     federation_password=$(secret_key "${CENTRAL}" monitoring lgtm-federation-client password)
     [[ -n ${federation_password} ]] || federation_password=$(openssl rand -hex 24)

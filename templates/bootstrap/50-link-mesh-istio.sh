@@ -17,6 +17,14 @@ require_cmd kubectl istioctl
 CENTRAL="@@central@@"
 ISTIO_VERSION="@@istio_version@@"   # the release of Istio's charts in the catalog
 REMOTES=(@@remotes@@)
+#~if central_api_server
+CENTRAL_API_SERVER="@@central_api_server@@"   # as the remotes reach it
+#~end
+#~ifnot central_api_server
+# The provider publishes no address for central's API server: the one the
+# kubeconfig holds, which the remotes must be able to reach.
+CENTRAL_API_SERVER=$(kc "${CENTRAL}" config view --minify -o jsonpath='{.clusters[0].cluster.server}')
+#~end
 
 cli_version=$(istioctl version --remote=false 2>/dev/null | awk '{print $NF}' || true)
 if [[ ${cli_version} != "${ISTIO_VERSION}" ]]; then
@@ -30,7 +38,7 @@ wait_for 1200 "istio-reader-service-account on ${CENTRAL}" \
 for remote in "${REMOTES[@]}"; do
   log "${remote}: giving its istiod access to ${CENTRAL}"
   istioctl create-remote-secret --context "$(ctx "${CENTRAL}")" --name "${CENTRAL}" \
-    --server "https://${CENTRAL}-control-plane:6443" \
+    --server "${CENTRAL_API_SERVER}" \
     | kc "${remote}" apply -f - >/dev/null
 done
 log "done; check with: istioctl --context $(ctx "${REMOTES[0]}") remote-clusters"

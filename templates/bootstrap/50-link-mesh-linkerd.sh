@@ -18,6 +18,14 @@ require_cmd kubectl linkerd
 CENTRAL="@@central@@"
 LINKERD_VERSION="@@linkerd_version@@"   # the release of the linkerd-* charts in the catalog
 REMOTES=(@@remotes@@)
+#~if central_api_server
+CENTRAL_API_SERVER="@@central_api_server@@"   # as the remotes reach it
+#~end
+#~ifnot central_api_server
+# The provider publishes no address for central's API server: the one the
+# kubeconfig holds, which the remotes must be able to reach.
+CENTRAL_API_SERVER=$(kc "${CENTRAL}" config view --minify -o jsonpath='{.clusters[0].cluster.server}')
+#~end
 
 cli_version=$(linkerd version --client --short 2>/dev/null || true)
 if [[ ${cli_version} != "${LINKERD_VERSION}" ]]; then
@@ -40,7 +48,7 @@ for remote in "${REMOTES[@]}"; do
   log "${remote}: linking to ${CENTRAL}"
   linkerd --context "$(ctx "${CENTRAL}")" multicluster link-gen \
     --cluster-name "${CENTRAL}" \
-    --api-server-address "https://${CENTRAL}-control-plane:6443" \
+    --api-server-address "${CENTRAL_API_SERVER}" \
     | kc "${remote}" apply -f - >/dev/null
 done
 log "done; check with: linkerd --context $(ctx "${REMOTES[0]}") multicluster check"

@@ -17,6 +17,7 @@ require_cmd kubectl istioctl
 CENTRAL="lgtm-central"
 ISTIO_VERSION="1.30.3"   # the release of Istio's charts in the catalog
 REMOTES=(lgtm-remote lgtm-remote-alloy lgtm-remote-otel)
+CENTRAL_API_SERVER="https://lgtm-central-control-plane:6443"   # as the remotes reach it
 
 cli_version=$(istioctl version --remote=false 2>/dev/null | awk '{print $NF}' || true)
 if [[ ${cli_version} != "${ISTIO_VERSION}" ]]; then
@@ -30,7 +31,7 @@ wait_for 1200 "istio-reader-service-account on ${CENTRAL}" \
 for remote in "${REMOTES[@]}"; do
   log "${remote}: giving its istiod access to ${CENTRAL}"
   istioctl create-remote-secret --context "$(ctx "${CENTRAL}")" --name "${CENTRAL}" \
-    --server "https://${CENTRAL}-control-plane:6443" \
+    --server "${CENTRAL_API_SERVER}" \
     | kc "${remote}" apply -f - >/dev/null
 done
 log "done; check with: istioctl --context $(ctx "${REMOTES[0]}") remote-clusters"

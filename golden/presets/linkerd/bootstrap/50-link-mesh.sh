@@ -18,6 +18,7 @@ require_cmd kubectl linkerd
 CENTRAL="lgtm-central"
 LINKERD_VERSION="edge-26.8.3"   # the release of the linkerd-* charts in the catalog
 REMOTES=(lgtm-remote lgtm-remote-alloy lgtm-remote-otel)
+CENTRAL_API_SERVER="https://lgtm-central-control-plane:6443"   # as the remotes reach it
 
 cli_version=$(linkerd version --client --short 2>/dev/null || true)
 if [[ ${cli_version} != "${LINKERD_VERSION}" ]]; then
@@ -40,7 +41,7 @@ for remote in "${REMOTES[@]}"; do
   log "${remote}: linking to ${CENTRAL}"
   linkerd --context "$(ctx "${CENTRAL}")" multicluster link-gen \
     --cluster-name "${CENTRAL}" \
-    --api-server-address "https://${CENTRAL}-control-plane:6443" \
+    --api-server-address "${CENTRAL_API_SERVER}" \
     | kc "${remote}" apply -f - >/dev/null
 done
 log "done; check with: linkerd --context $(ctx "${REMOTES[0]}") multicluster check"

@@ -1,0 +1,36 @@
+#pragma once
+// Cross-cluster addresses: how one cluster's nodes and pods reach another
+// cluster's nodes and API server. It is the one place that knows a
+// provider's host names; emitters and templates take addresses from here.
+//
+//   kind      every node is a container on the docker network "kind", found
+//             by its container name: "<cluster>-control-plane" for the first
+//             control-plane node, whose API server listens on 6443.
+//   existing  nothing is known in advance: API servers come from the user's
+//             kubeconfig at bootstrap (NodeHost is "": node ports are not a
+//             cross-cluster path there).
+//   minikube  not rendered yet (model/renderable.cpp refuses it).
+#include <string>
+
+#include "model/model.h"
+
+namespace lgtmgen::endpoints {
+
+/// The host name other clusters reach cluster's node ports by, and the DNS
+/// name a certificate for such an endpoint carries; "" when the provider has
+/// none.
+[[nodiscard]] std::string NodeHost(const model::Model& model, const model::Cluster& cluster);
+
+/// The API server URL of cluster as the other clusters' nodes and pods reach
+/// it; "" when only the user's kubeconfig knows it (the bootstrap reads it
+/// from there).
+[[nodiscard]] std::string ApiServerUrl(const model::Model& model, const model::Cluster& cluster);
+
+/// The API server's host as cluster's own nodes reach it before any CNI runs
+/// (Cilium without kube-proxy); "" when the provider has none.
+[[nodiscard]] std::string ApiServerHost(const model::Model& model, const model::Cluster& cluster);
+
+/// How NodeHost reaches node ports, completing "reached at ..." in docs.
+[[nodiscard]] std::string NodePortsReachedBy(const model::Model& model);
+
+}  // namespace lgtmgen::endpoints

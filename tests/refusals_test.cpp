@@ -86,8 +86,16 @@ TEST_CASE("validate and render refuse exactly the same unrendered specs, at the 
        "loadBalancer: metallb"},
       {"remote agents on existing clusters",
        {{"provider: kind", "provider: existing"}, {"cni: cilium", "cni: default"}, {"loadBalancer: cilium", "loadBalancer: none"}},
-       "remote cluster 'remote' with agents on provider existing is not rendered by this version of lgtmgen yet",
+       "remote cluster 'remote' with agents on provider existing with mesh.type: none is not rendered by this "
+       "version of lgtmgen yet",
        "role: remote"},
+      {"federation on existing clusters",
+       {{"provider: kind", "provider: existing"}, {"cni: cilium", "cni: default"}, {"loadBalancer: cilium", "loadBalancer: none"},
+        {"type: none", "type: istio"}, {"role: central", "role: central\n    agents: prometheus-vector"},
+        {"agents: alloy", "agents: prometheus-vector\n    metricsTransport: federation"}},
+       "metricsTransport: federation of cluster 'remote' on provider existing is not rendered by this version of "
+       "lgtmgen yet",
+       "metricsTransport: federation"},
   };
 
   // Every NotYet(...) call of the source has its case.

@@ -30,6 +30,9 @@ struct Step {
 
 // The version of a CLI the bootstrap needs, for bootstrap/README.md.
 std::string ToolVersion(const model::Model& model, const std::string& tool) {
+  if (tool == "kubectl" && model.platform.provider == "existing") {
+    return "within one minor version of each cluster's API server (kubectl's version skew policy)";
+  }
   if (tool == "kind" || tool == "kubectl") {
     const std::string image = model.catalog.ImageRef("kindest-node");
     const size_t colon = image.find(':'), at = image.find('@');

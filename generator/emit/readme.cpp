@@ -317,6 +317,9 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"label_contract", LabelContractSection(model)},
                {"observability", DashboardsAndAlerts(model)},
                {"layout_extra", LayoutExtra(model)},
+               {"bootstrap_layout", model.platform.provider == "kind"
+                                        ? "kind configs and the numbered scripts; the only shell here"
+                                        : "the numbered scripts (the clusters exist already); the only shell here"},
                {"tenancy", model.isolation == "instances" ? "one backend set per environment and one tenant "
                                                             "(`X-Scope-OrgID`) per cluster in it"
                                                           : "one tenant (`X-Scope-OrgID`) per cluster"}});

@@ -61,8 +61,11 @@ class Builder {
 
   static void BuildPlatform(const ordered_json& p, Platform& out) {
     Set(out.provider, p, "provider");
+    // Existing clusters come with their CNI and their LoadBalancer Services.
+    const bool existing = out.provider == "existing";
+    if (existing) out.cni = "default";
     Set(out.cni, p, "cni");
-    out.load_balancer = out.cni == "cilium" ? "cilium" : "metallb";
+    out.load_balancer = existing ? "none" : out.cni == "cilium" ? "cilium" : "metallb";
     Set(out.load_balancer, p, "loadBalancer");
   }
 

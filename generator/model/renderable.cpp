@@ -30,12 +30,19 @@ void CheckPlatform(const Model& model, const spec::Document& doc, diag::Diagnost
            fmt::format("platform.loadBalancer: {} on provider {}", p.load_balancer, p.provider),
            "on existing clusters use loadBalancer: none (the cluster's own load balancer serves)");
   }
+  // Node ports are no cross-cluster path on existing clusters (their
+  // addresses are unknown to lgtmgen); a mesh's gateway, a LoadBalancer, is.
   for (const Cluster& c : model.clusters) {
-    if (c.role == "remote" && c.HasAgents()) {
+    if (c.role == "remote" && c.HasAgents() && model.mesh.type == "none") {
       NotYet(diags, doc.ValueLoc(c.pointer + "/role"),
-             fmt::format("remote cluster '{}' with agents on provider {}", c.name, p.provider),
-             "remote agents reach the central cluster (its ingest proxy, or its API server when the bootstrap "
-             "links the mesh) by its kind node name; use platform.provider: kind for now");
+             fmt::format("remote cluster '{}' with agents on provider {} with mesh.type: none", c.name, p.provider),
+             "with no mesh, remote agents reach the central cluster's ingest proxy on node ports by the kind node "
+             "name; on existing clusters use mesh.type istio or linkerd, whose gateway is a LoadBalancer");
+    } else if (c.Federated() && !c.IsCentral()) {
+      NotYet(diags, doc.ValueLoc(c.pointer + "/metricsTransport"),
+             fmt::format("metricsTransport: federation of cluster '{}' on provider {}", c.name, p.provider),
+             "the central cluster scrapes /federate on the cluster's node ports by the kind node name; use "
+             "metricsTransport: remote-write");
     }
   }
 }

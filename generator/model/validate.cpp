@@ -280,8 +280,9 @@ class Validator {
                      "Istio ambient with the Cilium CNI has known cross-cluster DNS trouble",
                      "the reference system works around it; consider platform.cni: default or mode: sidecar");
     }
+    // Existing clusters serve LoadBalancer Services themselves.
     if ((m_.mesh.type == "linkerd" || m_.mesh.type == "istio") && m_.platform.load_balancer == "none" &&
-        m_.remotes_with_agents > 0) {
+        m_.platform.provider != "existing" && m_.remotes_with_agents > 0) {
       diags_.Error(At(type_ptr),
                    fmt::format("mesh.type: {} needs platform.loadBalancer (cilium or metallb)", m_.mesh.type),
                    "remote clusters reach central through the mesh's gateway, a LoadBalancer Service");

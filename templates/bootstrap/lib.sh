@@ -62,6 +62,7 @@ kc() {
   kubectl --context "$(ctx "${cluster}")" "$@"
 }
 
+#~if kind
 # kind_cluster_exists NAME. The list is read whole before it is searched:
 # `kind get clusters | grep -q` fails under pipefail when grep stops early.
 kind_cluster_exists() {
@@ -69,6 +70,7 @@ kind_cluster_exists() {
   clusters=$(kind get clusters 2>&1) || die "kind get clusters failed: ${clusters}"
   grep -qx -- "$1" <<<"${clusters}"
 }
+#~end
 
 # ensure_namespace CLUSTER NAMESPACE (idempotent).
 ensure_namespace() {

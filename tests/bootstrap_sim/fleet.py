@@ -65,12 +65,42 @@ class Refused(Exception):
 
 
 def cluster_of_context(context):
+    """The cluster of a kube context: kind-<name> for a kind cluster, the
+    cluster's own name for an existing one (platform.provider: existing)."""
     if not context:
         raise Refused("error: no --context given (the bootstrap must never use the current context)")
-    name = context[len("kind-"):] if context.startswith("kind-") else None
-    if not name or state.kind_cluster(name) is None:
-        raise Refused(f'error: context "{context}" does not exist')
-    return name
+    if context.startswith("kind-") and (state.kind_cluster(context[len("kind-"):]) or {}).get("config"):
+        return context[len("kind-"):]
+    if (state.kind_cluster(context) or {}).get("existing"):
+        return context
+    raise Refused(f'error: context "{context}" does not exist')
+
+
+def api_server_of_context(context):
+    """The API server URL the user's kubeconfig holds for context."""
+    name = cluster_of_context(context)
+    return f"https://{name}.k8s.example.internal:443" if state.kind_cluster(name).get("existing") else \
+        "https://127.0.0.1:6443"
+
+
+def create_existing_cluster(name):
+    """A cluster the user already has (platform.provider: existing): nodes
+    Ready with the provider's CNI, reachable by the kube context <name>."""
+    state.put_kind_cluster(name, {"existing": True, "cniReady": True})
+    state.log_event("user", "existing-cluster", name)
+    ca_dir = os.path.join(state.root(), "kind", name + "-ca")
+    os.makedirs(ca_dir, exist_ok=True)
+    run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-days", "365", "-subj", "/CN=kubernetes", "-keyout", os.path.join(ca_dir, "ca.key"), "-out",
+         os.path.join(ca_dir, "ca.crt")], check=True, capture_output=True)
+    for ns in KIND_NAMESPACES:
+        state.put(name, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}, "user")
+    for i in (1, 2):
+        node = f"{name}-node-{i}"
+        state.put(name, {"apiVersion": "v1", "kind": "Node",
+                         "metadata": {"name": node, "labels": {"kubernetes.io/hostname": node}},
+                         "status": {"conditions": [{"type": "Ready", "status": "True"}]}}, "user")
+    state.put(name, workload("Deployment", "kube-system", "coredns"), "user")
 
 
 def crd(name):
@@ -375,11 +405,17 @@ def sync_root(cluster, app):
         if secret["metadata"].get("labels", {}).get("argocd.argoproj.io/secret-type") != "cluster":
             problems.append(f"Secret cluster-{c['name']} lacks label argocd.argoproj.io/secret-type=cluster")
         data = {k: unb64(v).decode() for k, v in secret.get("data", {}).items()}
-        if data.get("server") != c["server"]:
-            problems.append(f"cluster {c['name']}: registered server {data.get('server')} != {c['server']}")
-        expected_host = f"https://{c['name']}-control-plane:6443"
-        if c["server"] != expected_host or state.kind_cluster(c["name"]) is None:
-            problems.append(f"cluster {c['name']}: Argo CD cannot reach {c['server']}")
+        # The server of cluster.json, or (empty there) the user's kubeconfig's.
+        known = state.kind_cluster(c["name"])
+        server = c["server"] or (api_server_of_context(c["name"]) if (known or {}).get("existing") else "")
+        if data.get("server") != server:
+            problems.append(f"cluster {c['name']}: registered server {data.get('server')} != {server or '(none)'}")
+        # Argo CD's pods reach a kind cluster by its node's name on the docker
+        # network, an existing one at the API server of the user's kubeconfig.
+        expected_host = (f"https://{c['name']}.k8s.example.internal:443" if (known or {}).get("existing")
+                         else f"https://{c['name']}-control-plane:6443")
+        if server != expected_host or known is None:
+            problems.append(f"cluster {c['name']}: Argo CD cannot reach {server}")
         config = json.loads(data.get("config", "{}"))
         token = sha256_hex(f"{c['name']}/kube-system/argocd-manager")
         if config.get("bearerToken") != token:
@@ -416,9 +452,9 @@ def cluster_registered(argocd_cluster, secret):
     already runs (a cluster added to a running fleet)."""
     if not root_synced(argocd_cluster):
         return
-    server = unb64(secret.get("data", {}).get("server", "")).decode()
+    name = unb64(secret.get("data", {}).get("name", "")).decode()
     for c in repo_clusters():
-        if c["server"] == server:
+        if c["name"] == name:
             argocd_deploys(c)
 
 

@@ -471,9 +471,23 @@ def render(sim, spec, folder):
     return repo
 
 
+def existing_clusters(sim, repo):
+    """With platform.provider: existing, the user's clusters exist before the
+    bootstrap runs (it creates none); each kube context is named like its
+    cluster."""
+    spec = yaml.safe_load(open(sim.specs[repo]))
+    if (spec.get("platform") or {}).get("provider") != "existing":
+        return
+    import fleet  # after SIM_STATE is set
+    for c in spec["clusters"]:
+        if sim.st.kind_cluster(c["name"]) is None:
+            fleet.create_existing_cluster(c["name"])
+
+
 def scenario_rerun_and_grow(sim, repo, grow):
     """all.sh; every step alone (nothing may change); with grow, one more
     remote (its material appears, nobody else's changes)."""
+    existing_clusters(sim, repo)
     steps = sim.steps(repo)
     sim.start_run()
     sim.run_script(repo, "all.sh")
@@ -490,6 +504,7 @@ def scenario_rerun_and_grow(sim, repo, grow):
     if spec is None:
         return
     grown = render(sim, spec, os.path.join(sim.work, "grown"))
+    existing_clusters(sim, grown)
     before = sim.material()
     sim.start_run()
     sim.run_script(grown, "all.sh")

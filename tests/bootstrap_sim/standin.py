@@ -91,7 +91,8 @@ KINDS = {"secret": "Secret", "secrets": "Secret", "configmap": "ConfigMap", "nam
 
 KUBECTL_VALUE_FLAGS = {"--context", "-n", "--namespace", "-o", "--output", "-f", "--filename", "--type",
                        "--from-file", "--from-literal", "--dry-run", "--for", "--timeout"}
-KUBECTL_BOOL_FLAGS = {"--local", "--ignore-not-found", "--server-side", "--force-conflicts", "--all", "--overwrite"}
+KUBECTL_BOOL_FLAGS = {"--local", "--ignore-not-found", "--server-side", "--force-conflicts", "--all", "--overwrite",
+                      "--minify"}
 
 
 def kind_of(resource):
@@ -131,6 +132,12 @@ def kubectl(args):
         return kubectl_rollout(cluster, pos, ns)
     if verb == "port-forward":
         return kubectl_port_forward(cluster, pos, ns)
+    if verb == "config" and pos[:1] == ["view"] and "--minify" in flags:
+        # Only the API server of the context, as the bootstrap reads it.
+        if out != "jsonpath={.clusters[0].cluster.server}":
+            raise Unsupported(f"kubectl config view -o {out}")
+        print(fleet.api_server_of_context(one(flags, "--context")), end="")
+        return 0
     if verb == "cluster-info":
         print(f"Kubernetes control plane is running at https://127.0.0.1:6443 ({cluster})")
         return 0

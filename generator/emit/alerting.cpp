@@ -179,7 +179,7 @@ void EmitKustomization(const model::Model& model, out::OutputTree& tree, diag::D
       if (!HasRules(model, language) || instance.RuleSets(language).empty()) continue;
       generators += fmt::format("- name: {}\n  namespace: {}\n  files:\n", config_map, ns);
       for (const std::string& set : instance.RuleSets(language)) {
-        generators += fmt::format("    - {}.yaml={}\n", set, RuleFile(language, set).substr(std::string("alerts/").size()));
+        generators += fmt::format("    - {}.yaml={}\n", set, RuleFileInAlerts(language, set));
       }
     }
   }

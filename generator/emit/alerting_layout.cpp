@@ -57,8 +57,8 @@ std::string ReceiverSecretFile(const std::string& secret, const std::string& key
   return std::string(kReceiverSecretsDir) + "/" + secret + "/" + key;
 }
 
-std::string RuleFile(const std::string& language, const std::string& rule_set) {
-  return std::string("alerts/") + (language == "logql" ? "loki-rules/" : "mimir-rules/") + rule_set + ".yaml";
+std::string RuleFileInAlerts(const std::string& language, const std::string& rule_set) {
+  return (language == "logql" ? "loki-rules/" : "mimir-rules/") + rule_set + ".yaml";
 }
 
 std::string ThresholdIn(const model::RuleGroup& g, const std::string& rule_set) {

@@ -71,9 +71,13 @@ struct InstanceAlerting {
 /// The file in Mimir's Alertmanager that holds key of Secret secret.
 [[nodiscard]] std::string ReceiverSecretFile(const std::string& secret, const std::string& key);
 
-/// A rule file of ruler language: "alerts/mimir-rules/<set>.yaml" or
-/// "alerts/loki-rules/<set>.yaml".
-[[nodiscard]] std::string RuleFile(const std::string& language, const std::string& rule_set);
+/// A rule file of ruler language within alerts/: "mimir-rules/<set>.yaml"
+/// or "loki-rules/<set>.yaml".
+[[nodiscard]] std::string RuleFileInAlerts(const std::string& language, const std::string& rule_set);
+/// The same from the repository's root: "alerts/mimir-rules/<set>.yaml".
+[[nodiscard]] inline std::string RuleFile(const std::string& language, const std::string& rule_set) {
+  return "alerts/" + RuleFileInAlerts(language, rule_set);
+}
 
 /// The threshold of catalog group g in rule set ("" for a group without one).
 [[nodiscard]] std::string ThresholdIn(const model::RuleGroup& g, const std::string& rule_set);

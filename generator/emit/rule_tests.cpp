@@ -79,7 +79,7 @@ void EmitRuleTests(const model::Model& model, out::OutputTree& tree, diag::Diagn
       if (cases.back() == '\n') cases.pop_back();
       PutTemplate(tree, diags, "alerting", "alerts/tests/" + set + "/" + g.catalog_name + ".test.yaml",
                   "alerting/rule-test.yaml", model,
-                  {{"group", g.catalog_name}, {"rule_file", "../../" + RuleFile("promql", set).substr(7)},
+                  {{"group", g.catalog_name}, {"rule_file", "../../" + RuleFileInAlerts("promql", set)},
                    {"cases", cases}});
       any = true;
     }

@@ -372,20 +372,25 @@ class Validator {
         }
       }
     }
-    // A rule file holds every group of its ruler: names must differ there.
-    std::unordered_map<std::string, const RuleGroup*> group_names;
+    // A rule file holds the groups of its ruler for one environment: names
+    // must differ among groups that can meet in a file (groups for disjoint
+    // environments never do).
+    std::unordered_map<std::string, std::vector<const RuleGroup*>> group_names;
     for (const RuleGroup& g : m_.alerting.rules) {
-      if (g.catalog_name.empty()) continue;
-      group_names.emplace(g.language + "\n" + g.Name(), &g);
+      if (!g.catalog_name.empty()) group_names[g.language + "\n" + g.Name()].push_back(&g);
     }
     for (const RuleGroup& g : m_.alerting.rules) {
       if (!g.catalog_name.empty()) continue;
-      if (auto [it, inserted] = group_names.emplace(g.language + "\n" + g.Name(), &g); !inserted) {
+      std::vector<const RuleGroup*>& same_name = group_names[g.language + "\n" + g.Name()];
+      for (const RuleGroup* other : same_name) {
+        if (!ShareARuleFile(g, *other)) continue;
         diags_.Error(At(g.pointer + "/name"), fmt::format("rule group name '{}' is taken", g.Name()),
-                     "every group of a ruler is in one rule file per tenant; give the groups distinct names")
-            .notes.push_back({At(it->second->pointer + (it->second->catalog_name.empty() ? "/name" : "")),
-                              "first used here"});
+                     "the groups of a ruler for one environment are one rule file; give the groups distinct "
+                     "names, or disjoint environments")
+            .notes.push_back({At(other->pointer + (other->catalog_name.empty() ? "/name" : "")), "first used here"});
+        break;
       }
+      same_name.push_back(&g);
       for (size_t i = 0; i < g.inline_group["rules"].size(); ++i) {
         const auto& rule = g.inline_group["rules"][i];
         if (rule.contains("alert") == rule.contains("record")) {
@@ -395,6 +400,15 @@ class Validator {
       }
     }
     CheckRuleThresholds();
+  }
+
+  // True when groups a and b can be in one rule file: one of them is for
+  // every environment, or their environments meet.
+  static bool ShareARuleFile(const RuleGroup& a, const RuleGroup& b) {
+    if (a.environments.empty() || b.environments.empty()) return true;
+    return std::any_of(a.environments.begin(), a.environments.end(), [&](const std::string& env) {
+      return std::find(b.environments.begin(), b.environments.end(), env) != b.environments.end();
+    });
   }
 
   // Inline groups name environments some cluster is in. Catalog groups

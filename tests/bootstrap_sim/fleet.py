@@ -83,18 +83,24 @@ def api_server_of_context(context):
         "https://127.0.0.1:6443"
 
 
-def create_existing_cluster(name):
-    """A cluster the user already has (platform.provider: existing): nodes
-    Ready with the provider's CNI, reachable by the kube context <name>."""
-    state.put_kind_cluster(name, {"existing": True, "cniReady": True})
-    state.log_event("user", "existing-cluster", name)
+def new_cluster_basics(name, tool):
+    """What every new cluster has before anyone deploys to it: its CA (which
+    the argocd-manager token's ca.crt carries) and the system namespaces."""
     ca_dir = os.path.join(state.root(), "kind", name + "-ca")
     os.makedirs(ca_dir, exist_ok=True)
     run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
          "-days", "365", "-subj", "/CN=kubernetes", "-keyout", os.path.join(ca_dir, "ca.key"), "-out",
          os.path.join(ca_dir, "ca.crt")], check=True, capture_output=True)
     for ns in KIND_NAMESPACES:
-        state.put(name, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}, "user")
+        state.put(name, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}, tool)
+
+
+def create_existing_cluster(name):
+    """A cluster the user already has (platform.provider: existing): nodes
+    Ready with the provider's CNI, reachable by the kube context <name>."""
+    state.put_kind_cluster(name, {"existing": True, "cniReady": True})
+    state.log_event("user", "existing-cluster", name)
+    new_cluster_basics(name, "user")
     for i in (1, 2):
         node = f"{name}-node-{i}"
         state.put(name, {"apiVersion": "v1", "kind": "Node",
@@ -141,13 +147,7 @@ def create_kind_cluster(name, config):
     cni = not networking.get("disableDefaultCNI", False)
     state.put_kind_cluster(name, {"config": config, "cniReady": cni})
     state.log_event("kind", "create-cluster", name)
-    ca_dir = os.path.join(state.root(), "kind", name + "-ca")
-    os.makedirs(ca_dir, exist_ok=True)
-    run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-days", "365", "-subj", "/CN=kubernetes", "-keyout", os.path.join(ca_dir, "ca.key"), "-out",
-                    os.path.join(ca_dir, "ca.crt")], check=True, capture_output=True)
-    for ns in KIND_NAMESPACES:
-        state.put(name, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}, "kind")
+    new_cluster_basics(name, "kind")
     workers = 0
     for i, n in enumerate(nodes):
         if n["role"] == "control-plane":

@@ -43,14 +43,16 @@ bool HasRules(const model::Model& model, const std::string& language) {
                      [&](const model::RuleGroup& g) { return g.language == language; });
 }
 
-std::vector<std::string> ReceiverSecrets(const model::Model& model) {
-  std::set<std::string> names;
+std::map<std::string, std::set<std::string>> ReceiverSecretKeys(const model::Model& model) {
+  std::map<std::string, std::set<std::string>> keys;
   for (const model::Receiver& r : model.alerting.receivers) {
     for (const auto& [field, value] : r.config.items()) {
-      if (value.is_object() && value.contains("name")) names.insert(value["name"].get<std::string>());
+      if (value.is_object() && value.contains("name") && value.contains("key")) {
+        keys[value["name"].get<std::string>()].insert(value["key"].get<std::string>());
+      }
     }
   }
-  return {names.begin(), names.end()};
+  return keys;
 }
 
 std::string ReceiverSecretFile(const std::string& secret, const std::string& key) {

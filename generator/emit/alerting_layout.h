@@ -4,6 +4,7 @@
 // every tenant's configuration and the receivers' credentials. alerts/ (the
 // ConfigMaps) and the back ends' values (the volumes that mount them) both
 // follow this one layout.
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -65,8 +66,9 @@ struct InstanceAlerting {
 /// True when some rule group is evaluated by the ruler of that language.
 [[nodiscard]] bool HasRules(const model::Model& model, const std::string& language);
 
-/// The Secrets alerting.receivers reference, sorted and unique.
-[[nodiscard]] std::vector<std::string> ReceiverSecrets(const model::Model& model);
+/// The Secrets alerting.receivers reference, each with the keys read from
+/// it, sorted.
+[[nodiscard]] std::map<std::string, std::set<std::string>> ReceiverSecretKeys(const model::Model& model);
 
 /// The file in Mimir's Alertmanager that holds key of Secret secret.
 [[nodiscard]] std::string ReceiverSecretFile(const std::string& secret, const std::string& key);

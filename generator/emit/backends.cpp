@@ -113,7 +113,7 @@ void AlertmanagerVars(const model::Model& model, const InstanceAlerting& instanc
   std::string volumes = ConfigMapVolume("tenant-configs", kAlertmanagerConfigMap, items);
   std::string mounts = Mount("tenant-configs", kMimirAlertmanagerDir);
   int i = 0;
-  for (const std::string& secret : ReceiverSecrets(model)) {
+  for (const auto& [secret, keys] : ReceiverSecretKeys(model)) {
     const std::string name = fmt::format("receiver-secret-{}", i++);
     volumes += fmt::format("- name: {}\n  secret:\n    secretName: {}\n", name, secret);
     mounts += Mount(name, std::string(kReceiverSecretsDir) + "/" + secret);

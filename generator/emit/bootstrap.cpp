@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 
+#include "emit/alerting_layout.h"
 #include "emit/components.h"
 #include "emit/files.h"
 #include "endpoints/addresses.h"
@@ -202,14 +203,7 @@ std::string ShellWord(const std::string& s) {
 // credentials someone else issues, so each key must come from the
 // environment, or from the Secret a previous run created.
 std::string AlertingSecretSteps(const model::Model& model) {
-  std::map<std::string, std::set<std::string>> keys;  // secret → keys, sorted for stable output
-  for (const model::Receiver& r : model.alerting.receivers) {
-    for (const auto& [field, value] : r.config.items()) {
-      if (value.is_object() && value.contains("name") && value.contains("key")) {
-        keys[value["name"].get<std::string>()].insert(value["key"].get<std::string>());
-      }
-    }
-  }
+  const std::map<std::string, std::set<std::string>> keys = ReceiverSecretKeys(model);
   if (keys.empty()) return "";
   std::vector<std::string> namespaces;
   for (const std::string& env : Instances(model)) namespaces.push_back(InstanceName("mimir", env));

@@ -185,7 +185,7 @@ std::string AlertsSection(const model::Model& model) {
   } else {
     std::vector<std::string> names, secrets;
     for (const model::Receiver& r : a.receivers) names.push_back(fmt::format("`{}` ({})", r.name, r.type));
-    for (const std::string& s : ReceiverSecrets(model)) secrets.push_back("`" + s + "`");
+    for (const auto& [secret, keys] : ReceiverSecretKeys(model)) secrets.push_back("`" + secret + "`");
     out += fmt::format(
         "It notifies {}; their credentials are files from the Secrets {} that `bootstrap/15-create-secrets.sh` creates "
         "from the environment in every Mimir namespace.\n",

@@ -10,8 +10,9 @@ validate-repo cannot know, for one rendered repository:
   mesh: the local Service; a Linkerd mirror `svc-<central>` needs central's
   Service, exported; an Istio or ClusterMesh name that does not exist
   locally needs central's Service (and a local stand-in, when there is one,
-  has the same port). With mesh none, `<central>-control-plane:<nodePort>`
-  needs a NodePort Service on central with that node port.
+  has the same port). With mesh none, `<central node>:<nodePort>` needs a
+  NodePort Service on central with that node port; the central node is
+  `<central>-control-plane` on kind, the profile `<central>` on minikube.
 * monitors: every ServiceMonitor selects a Service (rendered, or one the
   platform or an operator makes, PLATFORM_SERVICES) whose ports include each
   endpoint's port name; every PodMonitor selects a pod template whose
@@ -21,8 +22,8 @@ validate-repo cannot know, for one rendered repository:
   ignored by its Application, and respected (RespectIgnoreDifferences); such
   an object is not a hook (Argo CD re-creates hooks on every sync); no
   Application ignores the data of every Secret.
-* scrape targets: no ServiceMonitor scrapes a control-plane component kind
-  binds to 127.0.0.1.
+* scrape targets: no ServiceMonitor scrapes a control-plane component kubeadm
+  (kind, minikube) binds to 127.0.0.1.
 * label contract (label_contract.py): what each cluster's agents deliver,
   derived from their rendered configuration, meets the README's label
   contract, and every catalog dashboard query, alert rule and datasource
@@ -161,17 +162,33 @@ def looks_like_grpc_client(obj, address):
     return False
 
 
-def node_port_addresses(repo_facts, objs_by_cluster, problems):
+def provider_of(repo):
+    """platform.provider of the spec copy the repository keeps (lgtm.yaml)."""
+    with open(os.path.join(repo, "lgtm.yaml")) as f:
+        spec = yaml.safe_load(f) or {}
+    return (spec.get("platform") or {}).get("provider", "kind")
+
+
+# How other clusters reach a cluster's node, per provider (kind's and
+# minikube's documented container names), and its API server's port.
+NODE_HOSTS = {"kind": ("{}-control-plane", 6443), "minikube": ("{}", 8443)}
+
+
+def node_port_addresses(repo, repo_facts, objs_by_cluster, problems):
+    provider = provider_of(repo)
+    if provider not in NODE_HOSTS:
+        return 0  # existing clusters: no node host is known
+    host, api_port = NODE_HOSTS[provider]
     central = next(c for c in repo_facts if c["role"] == "central")["name"]
     node_ports = {int(p["nodePort"]): s for s in services(objs_by_cluster.get(central, [])).values()
                   for p in s["spec"].get("ports", []) if s["spec"].get("type") == "NodePort" and "nodePort" in p}
-    address = re.compile(r"(https?://)?" + re.escape(central) + r"-control-plane:(\d+)")
+    address = re.compile(r"(?<![\w.-])(https?://)?" + re.escape(host.format(central)) + r":(\d+)")
     checked = 0
     for cluster, objs in objs_by_cluster.items():
         for o in objs:
             for m in address.finditer(text_of(o)):
                 port = int(m.group(2))
-                if port == 6443:
+                if port == api_port:
                     continue  # the API server (Argo CD, mesh links)
                 checked += 1
                 if port not in node_ports:
@@ -228,11 +245,15 @@ LOOPBACK_ONLY = {"component": ["kube-controller-manager", "kube-scheduler", "etc
 
 def check_loopback_targets(repo, objs_by_cluster, problems):
     checked = 0
+    provider = provider_of(repo)
     for cluster, objs in objs_by_cluster.items():
-        kind_config = os.path.join(repo, "bootstrap", "kind", cluster + ".yaml")
-        if not os.path.exists(kind_config):
+        # Where the bootstrap could pass kubeadm another bind address: kind's
+        # config, minikube's --extra-config flags in step 00.
+        config = (os.path.join(repo, "bootstrap", "kind", cluster + ".yaml") if provider == "kind" else
+                  os.path.join(repo, "bootstrap", "00-create-clusters.sh") if provider == "minikube" else "")
+        if not os.path.exists(config):
             continue
-        rebound = "bind-address" in open(kind_config).read() or "metrics-bind-address" in open(kind_config).read()
+        rebound = "bind-address" in open(config).read()
         monitors = [o for o in objs if o["kind"] == "ServiceMonitor"]
         for svc in services(objs).values():
             selector = svc.get("spec", {}).get("selector") or {}
@@ -246,8 +267,9 @@ def check_loopback_targets(repo, objs_by_cluster, problems):
                     checked += 1
                     if not rebound:
                         problems.append(f"{cluster}: {m['_app']} ServiceMonitor {m['metadata']['name']} scrapes "
-                                        f"{svc['metadata']['namespace']}/{svc['metadata']['name']}, whose pods kind "
-                                        f"binds to 127.0.0.1 (bootstrap/kind/{cluster}.yaml sets no bind address)")
+                                        f"{svc['metadata']['namespace']}/{svc['metadata']['name']}, whose pods "
+                                        f"kubeadm binds to 127.0.0.1 ({os.path.relpath(config, repo)} sets no bind "
+                                        f"address)")
     return checked
 
 
@@ -357,7 +379,7 @@ def main():
     facts = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(args.repo, "clusters", "*", "cluster.json")))]
     problems = []
     counts = {"addresses": check_addresses(facts, objs, problems),
-              "node ports": node_port_addresses(facts, objs, problems),
+              "node ports": node_port_addresses(args.repo, facts, objs, problems),
               "monitors": check_monitors(objs, problems),
               "reachable central Services": check_tenant_boundary(facts, objs, problems),
               "control-plane targets": check_loopback_targets(args.repo, objs, problems),

@@ -32,15 +32,26 @@ TEST_CASE("no emitter or template spells a kind node host outside the address mo
   CHECK(files > 100);
 }
 
-TEST_CASE("the address model: kind node names, nothing guessed for existing clusters", "[wiring]") {
+TEST_CASE("the address model: kind node names, minikube profile names, nothing guessed for existing clusters",
+          "[wiring]") {
   model::Model m;
+  m.name = "lab";
   model::Cluster c;
   c.name = "edge";
   m.platform.provider = "kind";
   CHECK(endpoints::NodeHost(m, c) == "edge-control-plane");
   CHECK(endpoints::ApiServerUrl(m, c) == "https://edge-control-plane:6443");
   CHECK(endpoints::ApiServerHost(m, c) == "edge-control-plane");
+  CHECK(endpoints::ApiServerPort(m) == 6443);
+  CHECK(endpoints::DockerNetwork(m) == "kind");
+  m.platform.provider = "minikube";
+  CHECK(endpoints::NodeHost(m, c) == "edge");
+  CHECK(endpoints::ApiServerUrl(m, c) == "https://edge:8443");
+  CHECK(endpoints::ApiServerHost(m, c) == "edge");
+  CHECK(endpoints::ApiServerPort(m) == 8443);
+  CHECK(endpoints::DockerNetwork(m) == "lgtmgen-lab");
   m.platform.provider = "existing";
+  CHECK(endpoints::DockerNetwork(m).empty());
   CHECK(endpoints::NodeHost(m, c).empty());
   CHECK(endpoints::ApiServerUrl(m, c).empty());
   CHECK(endpoints::ApiServerHost(m, c).empty());

@@ -76,8 +76,6 @@ TEST_CASE("validate and render refuse exactly the same unrendered specs, at the 
        "channel: stable"},
       {"an add-on not rendered", {{"addons: []", "addons: [metrics-server]"}},
        "add-on metrics-server is not rendered by this version of lgtmgen yet", "addons:"},
-      {"minikube", {{"provider: kind", "provider: minikube"}},
-       "platform.provider: minikube is not rendered by this version of lgtmgen yet", "provider: minikube"},
       {"Cilium on existing clusters", {{"provider: kind", "provider: existing"}, {"loadBalancer: cilium", "loadBalancer: none"}},
        "platform.cni: cilium on provider existing is not rendered by this version of lgtmgen yet", "cni: cilium"},
       {"a load balancer on existing clusters", {{"provider: kind", "provider: existing"}, {"cni: cilium", "cni: default"},

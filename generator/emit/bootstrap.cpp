@@ -1,5 +1,5 @@
 // bootstrap/: kind cluster configs and the numbered scripts that create the
-// clusters, install Argo CD, create Secrets from the environment and hand
+// kind clusters or minikube profiles, install Argo CD, create Secrets from the environment and hand
 // over to argocd/root.yaml. Also the Argo CD and Cilium values they install.
 #include <fmt/format.h>
 
@@ -34,6 +34,16 @@ std::string ToolVersion(const model::Model& model, const std::string& tool) {
   if (tool == "kubectl" && model.platform.provider == "existing") {
     return "within one minor version of each cluster's API server (kubectl's version skew policy)";
   }
+  if (tool == "kubectl" && model.platform.provider == "minikube") {
+    const std::string& version = model.catalog.manifests.at("minikube-kubernetes");  // v1.35.1
+    const int minor = std::stoi(version.substr(version.find('.') + 1));
+    return fmt::format("v1.{}–v1.{}: one minor version from the profiles' {}", minor - 1, minor + 1, version);
+  }
+  if (tool == "minikube") {
+    return fmt::format("`{}` (its node image `{}` and Kubernetes `{}` are pinned by the step)",
+                       model.catalog.manifests.at("minikube"), model.catalog.ImageRef("kicbase"),
+                       model.catalog.manifests.at("minikube-kubernetes"));
+  }
   if (tool == "kind" || tool == "kubectl") {
     const std::string image = model.catalog.ImageRef("kindest-node");
     const size_t colon = image.find(':'), at = image.find('@');
@@ -43,7 +53,11 @@ std::string ToolVersion(const model::Model& model, const std::string& tool) {
     const int minor = std::stoi(version.substr(version.find('.') + 1));
     return fmt::format("v1.{}–v1.{}: one minor version from the clusters' {}", minor - 1, minor + 1, version);
   }
-  if (tool == "docker") return "a running Docker Engine: kind's nodes are its containers";
+  if (tool == "docker") {
+    return model.platform.provider == "minikube"
+               ? "a running Docker Engine: minikube's nodes (driver docker) are its containers"
+               : "a running Docker Engine: kind's nodes are its containers";
+  }
   if (tool == "helm") return "v3.8 or later";
   if (tool == "openssl") return "1.1.1 or later (the step CLI is used instead when it is installed)";
   if (tool == "linkerd") return "`" + model.catalog.manifests.at("linkerd-cli") + "`, the release of the fleet's Linkerd";
@@ -60,7 +74,7 @@ std::string KindNodes(const model::Model& model, const model::Cluster& c) {
 }
 
 model::Cidr PodCidrOf(const model::Cluster& c) {
-  return c.network.pod_cidr ? *c.network.pod_cidr : *model::ParseCidr("10.244.0.0/16");  // kind's default
+  return c.network.pod_cidr ? *c.network.pod_cidr : *model::ParseCidr("10.244.0.0/16");  // kind's and minikube's default
 }
 
 // The smallest range holding every meshed cluster's pods: with ClusterMesh,
@@ -112,6 +126,19 @@ bool NeedsGatewayApi(const model::Model& model, const model::Cluster& c) {
          (c.IsCentral() && model.mesh.IstioAmbient());
 }
 
+// The `minikube start` flags of cluster's profile besides those every
+// profile gets (00-create-clusters.sh), each with a leading space: its
+// networks and CNI. The default CNI is minikube's bridge, on 10.244.0.0/16 in
+// every profile (validation refuses another podCIDR); Cilium replaces
+// kube-proxy, so kubeadm skips it.
+std::string MinikubeStartFlags(const model::Model& model, const model::Cluster& c) {
+  std::string out;
+  if (c.network.service_cidr) out += " --service-cluster-ip-range " + c.network.service_cidr->ToString();
+  if (model.platform.cni != "cilium") return out + " --cni bridge";
+  return out + " --network-plugin cni --cni false --extra-config kubeadm.pod-network-cidr=" +
+         PodCidrOf(c).ToString() + " --extra-config kubeadm.skip-phases=addon/kube-proxy";
+}
+
 // The commands of step 00, cluster by cluster.
 std::string CreateSteps(const model::Model& model) {
   const bool cilium = model.platform.cni == "cilium";
@@ -121,10 +148,12 @@ std::string CreateSteps(const model::Model& model) {
   std::vector<size_t> order;
   for (size_t i = 0; i < model.clusters.size(); ++i) order.push_back(i);
   if (clustermesh) std::stable_partition(order.begin(), order.end(), [&](size_t i) { return model.clusters[i].IsCentral(); });
-  std::string out;
+  const bool minikube = model.platform.provider == "minikube";
+  std::string out = minikube ? "ensure_network\n" : "";
   for (size_t i : order) {
     const model::Cluster& c = model.clusters[i];
-    out += fmt::format("create_cluster {}\n", c.name);
+    out += minikube ? fmt::format("create_cluster {} {}{}\n", c.name, i, MinikubeStartFlags(model, c))
+                    : fmt::format("create_cluster {}\n", c.name);
     if (NeedsGatewayApi(model, c)) out += fmt::format("install_gateway_api {}\n", c.name);
     if (clustermesh) out += fmt::format("share_cilium_ca {}\n", c.name);
     if (cilium) out += fmt::format("install_cilium {}\n", c.name);
@@ -351,9 +380,14 @@ std::optional<MeshInstall> MeshBeforeArgoCd(const model::Model& model) {
 
 void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   const bool kind = model.platform.provider == "kind";
+  const bool minikube = model.platform.provider == "minikube";
   const bool cilium = model.platform.cni == "cilium";
   const bool metallb = model.platform.load_balancer == "metallb";
   const model::ChartPin& argocd = model.catalog.Chart("argo-cd");
+  const bool gateway_api = (kind || minikube) && std::any_of(model.clusters.begin(), model.clusters.end(),
+                                                             [&](const model::Cluster& c) {
+                                                               return NeedsGatewayApi(model, c);
+                                                             });
 
   PutTemplate(tree, diags, "bootstrap", "bootstrap/lib.sh", "bootstrap/lib.sh", model,
               {{"argocd_repo", argocd.repo},
@@ -364,28 +398,35 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"metallb_version", model.catalog.Chart("metallb").version},
                {"cilium_repo", model.catalog.Chart("cilium").repo},
                {"cilium_version", model.catalog.Chart("cilium").version},
+               {"gateway_api", render::Flag(gateway_api)},
                {"gateway_api_version", model.catalog.manifests.at("gateway-api")},
                {"argocd_cluster", model.gitops.argocd_cluster},
+               {"docker_network", endpoints::DockerNetwork(model)},
+               {"minikube", render::Flag(minikube)},
+               {"kicbase_image", minikube ? model.catalog.ImageRef("kicbase") : ""},
+               {"kubernetes_version", minikube ? model.catalog.manifests.at("minikube-kubernetes") : ""},
                {"kind", render::Flag(kind)}});
   std::vector<Step> steps;
-  if (kind) {
-    std::vector<std::string> tools = {"docker", "kind", "kubectl"};
+  if (kind || minikube) {
+    const std::string clusters = kind ? "kind clusters" : "minikube profiles";
+    std::vector<std::string> tools = {"docker", kind ? "kind" : "minikube", "kubectl"};
     if (cilium || metallb) tools.push_back("helm");
     if (model.mesh.type == "cilium-clustermesh") tools.push_back("openssl");  // the shared Cilium CA
-    steps.push_back({"00-create-clusters.sh", "kind clusters" + CniSummary(model), tools,
+    steps.push_back({"00-create-clusters.sh", clusters + CniSummary(model), tools,
                      "keeps existing clusters; upgrades the CNI and load balancer in place; re-applies the same "
                      "address pools"});
     PutTemplate(tree, diags, "bootstrap", "bootstrap/00-create-clusters.sh", "bootstrap/00-create-clusters.sh", model,
                 {{"cilium", render::Flag(cilium)},
+                 {"kind", render::Flag(kind)},
+                 {"minikube", render::Flag(minikube)},
+                 {"provider_clusters", clusters},
                  {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
                  {"central", model.Central().name},
                  {"fleet", model.name},
-                 {"gateway_api", render::Flag(std::any_of(model.clusters.begin(), model.clusters.end(),
-                                                          [&](const model::Cluster& c) {
-                                                            return NeedsGatewayApi(model, c);
-                                                          }))},
+                 {"gateway_api", render::Flag(gateway_api)},
                  {"metallb", render::Flag(metallb)},
                  {"lb_pool", render::Flag(model.platform.load_balancer != "none")},
+                 {"network_subnet", render::Flag(minikube || model.platform.load_balancer != "none")},
                  {"tools", fmt::format("{}", fmt::join(tools, " "))},
                  {"cni_summary", CniSummary(model)},
                  {"lb_crds", model.platform.load_balancer == "cilium"
@@ -408,15 +449,20 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                      {"workers", render::Flag(c.workers > 0)},
                      {"what", cilium_lb ? "a Cilium LB IPAM pool and its L2 announcements"
                                         : "a MetalLB address pool and its L2 advertisement"},
-                     {"cidr_source", c.network.lb_auto ? "a /29 of the docker network \"kind\", found at run time"
+                     {"provider_cluster", kind ? "kind cluster" : "minikube profile"},
+                     {"cidr_source", c.network.lb_auto ? "a /29 of the docker network \"" + endpoints::DockerNetwork(model) +
+                                                             "\", found at run time"
                                                        : "network.lbCIDR of the spec, " + c.network.lb_cidr->ToString()}});
       }
-      PutTemplate(tree, diags, "bootstrap", "bootstrap/kind/" + c.name + ".yaml", "bootstrap/kind-cluster.yaml", model,
-                  {{"cluster", c.name},
-                   {"nodes", KindNodes(model, c)},
-                   {"pod_subnet", c.network.pod_cidr ? c.network.pod_cidr->ToString() : ""},
-                   {"service_subnet", c.network.service_cidr ? c.network.service_cidr->ToString() : ""},
-                   {"cilium", render::Flag(cilium)}});
+      if (kind) {
+        PutTemplate(tree, diags, "bootstrap", "bootstrap/kind/" + c.name + ".yaml", "bootstrap/kind-cluster.yaml",
+                    model,
+                    {{"cluster", c.name},
+                     {"nodes", KindNodes(model, c)},
+                     {"pod_subnet", c.network.pod_cidr ? c.network.pod_cidr->ToString() : ""},
+                     {"service_subnet", c.network.service_cidr ? c.network.service_cidr->ToString() : ""},
+                     {"cilium", render::Flag(cilium)}});
+      }
       if (cilium) {
         PutTemplate(tree, diags, "bootstrap", naming::ClusterValues(c.name, "cilium"),
                     "components/cilium-cluster-values.yaml", model,
@@ -434,6 +480,8 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
       PutTemplate(tree, diags, "bootstrap", naming::ComponentValues("cni", "cilium"), "components/cilium-values.yaml",
                   model,
                   {{"cilium_version", model.catalog.Chart("cilium").version},
+                   {"provider", model.platform.provider},
+                   {"api_server_port", std::to_string(endpoints::ApiServerPort(model))},
                    {"clustermesh_port", std::to_string(kClusterMeshApiserverPort)},
                    {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
                    {"wireguard", render::Flag(model.mesh.type == "cilium-clustermesh" &&

@@ -319,6 +319,9 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"layout_extra", LayoutExtra(model)},
                {"bootstrap_layout", model.platform.provider == "kind"
                                         ? "kind configs and the numbered scripts; the only shell here"
+                                    : model.platform.provider == "minikube"
+                                        ? "the numbered scripts that start the minikube profiles and hand over to "
+                                          "Argo CD; the only shell here"
                                         : "the numbered scripts (the clusters exist already); the only shell here"},
                {"tenancy", model.isolation == "instances" ? "one backend set per environment and one tenant "
                                                             "(`X-Scope-OrgID`) per cluster in it"

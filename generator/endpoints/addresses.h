@@ -6,10 +6,14 @@
 //   kind      every node is a container on the docker network "kind", found
 //             by its container name: "<cluster>-control-plane" for the first
 //             control-plane node, whose API server listens on 6443.
+//   minikube  every profile's nodes are containers of the docker driver on
+//             one docker network the bootstrap shares between the profiles
+//             (MinikubeNetwork), found by container name: the profile's name
+//             for its first node, whose API server listens on 8443 and whose
+//             certificate names the profile (--apiserver-names).
 //   existing  nothing is known in advance: API servers come from the user's
 //             kubeconfig at bootstrap (NodeHost is "": node ports are not a
 //             cross-cluster path there).
-//   minikube  not rendered yet (model/renderable.cpp refuses it).
 #include <string>
 
 #include "model/model.h"
@@ -29,6 +33,14 @@ namespace lgtmgen::endpoints {
 /// The API server's host as cluster's own nodes reach it before any CNI runs
 /// (Cilium without kube-proxy); "" when the provider has none.
 [[nodiscard]] std::string ApiServerHost(const model::Model& model, const model::Cluster& cluster);
+
+/// The port ApiServerHost serves the API on; 0 when the provider has none.
+[[nodiscard]] int ApiServerPort(const model::Model& model);
+
+/// The docker network every node of the fleet joins: kind's own network, or
+/// the one the bootstrap starts every minikube profile on; "" for existing
+/// clusters.
+[[nodiscard]] std::string DockerNetwork(const model::Model& model);
 
 /// How NodeHost reaches node ports, completing "reached at ..." in docs.
 [[nodiscard]] std::string NodePortsReachedBy(const model::Model& model);

@@ -276,6 +276,10 @@ class Builder {
     bool central_seen = false;
     for (size_t i = 0; i < list.size(); ++i) {
       Cluster c = BuildCluster(list[i], spec::Child("/clusters", i));
+      // A minikube profile is one node unless the spec says otherwise (and
+      // validation refuses more: profiles sharing a network need fixed
+      // addresses, which minikube gives to single-node profiles only).
+      if (m.platform.provider == "minikube" && !Sub(list[i], "nodes").contains("workers")) c.workers = 0;
       if (c.IsCentral() && !central_seen) {
         central_seen = true;
         m.central_index = i;

@@ -11,16 +11,11 @@ void NotYet(diag::Diagnostics& diags, const diag::SourceLoc& at, const std::stri
   diags.Error(at, fmt::format("{} is not rendered by this version of lgtmgen yet", what), hint);
 }
 
-// The bootstrap creates kind clusters (with Cilium or the default CNI and a
-// load balancer), or uses existing clusters as they are.
+// The bootstrap creates kind clusters or minikube profiles (with Cilium or
+// the default CNI and a load balancer), or uses existing clusters as they are.
 void CheckPlatform(const Model& model, const spec::Document& doc, diag::Diagnostics& diags) {
   const Platform& p = model.platform;
-  if (p.provider == "minikube") {
-    NotYet(diags, doc.ValueLoc("/platform/provider"), "platform.provider: minikube",
-           "use platform.provider: kind, or existing for clusters you already have");
-    return;
-  }
-  if (p.provider == "kind") return;
+  if (p.provider == "kind" || p.provider == "minikube") return;
   if (p.cni == "cilium") {
     NotYet(diags, doc.ValueLoc("/platform/cni"), fmt::format("platform.cni: cilium on provider {}", p.provider),
            "on existing clusters the CNI is already installed: use cni: default");

@@ -36,6 +36,7 @@ class Validator {
     CheckSingleCentral();
     CheckNames();
     CheckCidrs();
+    CheckMinikubeProfiles();
     CheckArgoCdCluster();
     CheckRoles();
     CheckMesh();
@@ -114,6 +115,31 @@ class Validator {
     }
   }
 
+  // Profiles share one docker network (endpoints::DockerNetwork), where
+  // minikube gives the first node of every profile the same address unless
+  // --static-ip fixes it, and a fixed address fits one node only (minikube
+  // issue 18567). minikube's bridge CNI uses 10.244.0.0/16 whatever kubeadm
+  // is told, so another podCIDR would be a promise the cluster breaks.
+  void CheckMinikubeProfiles() {
+    if (m_.platform.provider != "minikube") return;
+    for (const Cluster& c : m_.clusters) {
+      if (c.workers > 0 || c.control_planes > 1) {
+        diags_.Error(At(c.pointer + "/nodes"),
+                     fmt::format("cluster '{}' has {} nodes; a minikube profile of this fleet has one",
+                                 c.name, c.workers + c.control_planes),
+                     "the profiles share one docker network at fixed addresses (--static-ip), which minikube "
+                     "gives to single-node profiles only; remove nodes:, or use provider: kind");
+      }
+      if (c.network.pod_cidr && m_.platform.cni != "cilium") {
+        diags_.Error(At(c.pointer + "/network/podCIDR"),
+                     fmt::format("podCIDR {} of cluster '{}' cannot be honoured by minikube's default CNI",
+                                 c.network.pod_cidr->ToString(), c.name),
+                     "minikube's bridge CNI puts pods on 10.244.0.0/16 in every profile; remove podCIDR, or use "
+                     "platform.cni: cilium");
+      }
+    }
+  }
+
   void CheckNames() {
     for (const Cluster& c : m_.clusters) {
       if (c.name.size() > naming::kMaxClusterName) {
@@ -136,8 +162,10 @@ class Validator {
   void CheckCidrs() {
     std::vector<Range> ranges;
     const bool several_kind = m_.platform.provider != "existing" && m_.clusters.size() > 1;
+    // minikube's own CNIs put every profile's pods on 10.244.0.0/16.
+    const bool own_pod_cidrs = !(m_.platform.provider == "minikube" && m_.platform.cni != "cilium");
     for (const Cluster& c : m_.clusters) {
-      AddRange(ranges, c, c.network.pod_cidr, "podCIDR", several_kind);
+      AddRange(ranges, c, c.network.pod_cidr, "podCIDR", several_kind && own_pod_cidrs);
       AddRange(ranges, c, c.network.service_cidr, "serviceCIDR", several_kind);
       AddRange(ranges, c, c.network.lb_cidr, "lbCIDR", false);
     }
@@ -164,8 +192,8 @@ class Validator {
     if (!cidr) {
       if (required) {
         diags_.Error(At(c.pointer), fmt::format("cluster '{}' needs network.{}", c.name, field),
-                     fmt::format("with several {} clusters, every cluster names its own {} (kind's "
-                                 "default would be the same in all of them)",
+                     fmt::format("with several {} clusters, every cluster names its own {} (the "
+                                 "provider's default would be the same in all of them)",
                                  m_.platform.provider, field));
       }
       return;

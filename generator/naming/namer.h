@@ -63,7 +63,8 @@ inline constexpr const char* kAllTenantsSlug = "all-tenants";
 /// path as Argo CD sees it: prefixed with gitops.path unless that is ".".
 [[nodiscard]] std::string RepoPath(const std::string& gitops_path, const std::string& path);
 
-/// The kubeconfig context of a cluster created by provider ("kind-<name>").
+/// The kubeconfig context of a cluster of provider: "kind-<name>" for kind,
+/// the name itself for minikube (the profile's context) and existing clusters.
 [[nodiscard]] std::string KubeContext(const std::string& provider, const std::string& cluster);
 
 }  // namespace lgtmgen::naming

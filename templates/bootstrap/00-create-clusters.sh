@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 @@header@@
-# Step 00: create the kind clusters@@cni_summary@@. Must run before Argo CD:
-# without a CNI no pod starts. Re-running is safe: existing clusters are kept
-# and Helm upgrades in place.
+# Step 00: create the @@provider_clusters@@@@cni_summary@@.
+# Runs before Argo CD: without a CNI no pod starts. Re-running is safe:
+# existing clusters are kept and Helm upgrades in place.
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 require_cmd @@tools@@
+#~if kind
 
 create_cluster() {
   local name=$1
@@ -20,23 +21,90 @@ create_cluster() {
     kind create cluster --name "${name}" --config "${BOOTSTRAP_DIR}/kind/${name}.yaml"
   fi
 }
+#~end
+#~if network_subnet
+
+# network_subnet: the IPv4 subnet of the docker network ${DOCKER_NETWORK}.
+network_subnet() {
+  local subnets subnet
+  subnets=$(docker network inspect "${DOCKER_NETWORK}" -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}')
+  subnet=$(grep -m1 -v ':' <<<"${subnets}" || true)
+  [[ -n ${subnet} ]] || die "no IPv4 subnet on docker network ${DOCKER_NETWORK}"
+  printf '%s' "${subnet}"
+}
+#~end
+#~if minikube
+
+# ensure_network: the docker network ${DOCKER_NETWORK} that every profile of
+# the fleet joins, so that their nodes reach each other by container name
+# (the profile's name). Made once, on the first free /24 of minikube's own
+# series (192.168.49.0/24, 192.168.58.0/24, ...): minikube would give each
+# profile a network of its own, and docker keeps such networks apart.
+ensure_network() {
+  local third output=""
+  if docker network inspect "${DOCKER_NETWORK}" >/dev/null 2>&1; then
+    return 0
+  fi
+  for third in $(seq 49 9 238); do
+    if output=$(docker network create --driver bridge --subnet "192.168.${third}.0/24" \
+      --gateway "192.168.${third}.1" --label "lgtmgen.io/fleet=@@fleet@@" "${DOCKER_NETWORK}" 2>&1); then
+      log "docker network ${DOCKER_NETWORK}: 192.168.${third}.0/24"
+      return 0
+    fi
+  done
+  die "cannot create docker network ${DOCKER_NETWORK} on any 192.168.x.0/24 of minikube's series: ${output}"
+}
+
+# node_address INDEX: the address of the INDEX-th profile's node, the
+# network's address plus 10 + INDEX (192.168.49.10, .11, ...). Profiles that
+# share a network need fixed addresses: minikube would give the first node of
+# every profile the same one.
+node_address() {
+  local index=$1 subnet a b c d
+  subnet=$(network_subnet)
+  IFS=. read -r a b c d <<<"${subnet%/*}"
+  ((d + 10 + index < 248)) || die "too many minikube profiles for the network ${subnet}"
+  printf '%s.%s.%s.%s' "${a}" "${b}" "${c}" "$((d + 10 + index))"
+}
+
+# create_cluster NAME INDEX MINIKUBE_START_FLAGS...: minikube profile NAME,
+# one node of the docker driver on ${DOCKER_NETWORK} at node_address INDEX,
+# its API server's certificate naming NAME (how the other profiles reach it).
+# A running profile is kept; a stopped one is started with the same flags.
+create_cluster() {
+  local name=$1 index=$2 status
+  shift 2
+  status=$(minikube status --profile "${name}" --format '{{.APIServer}}' 2>/dev/null) || true
+  if [[ ${status} == Running ]]; then
+    log "minikube profile ${name} runs; keeping it"
+    quietly "minikube update-context ${name}" minikube update-context --profile "${name}"
+    return 0
+  fi
+  log "starting minikube profile ${name}"
+  # --wait apiserver: with Cilium as CNI, nodes stay NotReady until it is
+  # installed, and the steps below wait for what they need.
+  minikube start --profile "${name}" --driver docker --container-runtime docker \
+    --base-image "${KICBASE_IMAGE}" --kubernetes-version "${KUBERNETES_VERSION}" \
+    --network "${DOCKER_NETWORK}" --static-ip "$(node_address "${index}")" --apiserver-names "${name}" \
+    --cpus no-limit --memory no-limit --keep-context --wait apiserver "$@"
+}
+#~end
 #~if lb_pool
 
 # announce_from_control_plane CLUSTER: a cluster without workers announces
-# its load-balancer addresses from its control plane, which kind (kubeadm)
-# labels node.kubernetes.io/exclude-from-external-load-balancers.
+# its load-balancer addresses from its control plane, which kubeadm labels
+# node.kubernetes.io/exclude-from-external-load-balancers.
 announce_from_control_plane() {
   kc "$1" label nodes --all node.kubernetes.io/exclude-from-external-load-balancers- >/dev/null
 }
 
 # lb_cidr INDEX: the INDEX-th /29 counted down from the top of the docker
-# "kind" network (a /16 gives a.b.255.248/29, a.b.255.240/29, ...; a /24 gives
-# a.b.c.248/29, ...): addresses known only at run time, never written to Git.
+# network ${DOCKER_NETWORK} (a /16 gives a.b.255.248/29, a.b.255.240/29, ...;
+# a /24 gives a.b.c.248/29, ...): addresses known only at run time, never
+# written to Git.
 lb_cidr() {
-  local index=$1 subnets subnet prefix a b c offset
-  subnets=$(docker network inspect kind -f '{{range .IPAM.Config}}{{println .Subnet}}{{end}}')
-  subnet=$(grep -m1 -v ':' <<<"${subnets}" || true)
-  [[ -n ${subnet} ]] || die "no IPv4 subnet on docker network 'kind'"
+  local index=$1 subnet prefix a b c offset
+  subnet=$(network_subnet)
   prefix=${subnet#*/}
   IFS=. read -r a b c _ <<<"${subnet%/*}"
   offset=$((index * 8))

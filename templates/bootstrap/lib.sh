@@ -19,11 +19,22 @@ export METALLB_VERSION="@@metallb_version@@"
 #~if cilium
 export CILIUM_CHART_REPO="@@cilium_repo@@"
 export CILIUM_VERSION="@@cilium_version@@"
+#~end
+#~if gateway_api
 export GATEWAY_API_VERSION="@@gateway_api_version@@"
 #~end
 
 # The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="@@argocd_cluster@@"
+#~if docker_network
+
+# The docker network the clusters' nodes share.
+export DOCKER_NETWORK="@@docker_network@@"
+#~end
+#~if minikube
+export KICBASE_IMAGE="@@kicbase_image@@"
+export KUBERNETES_VERSION="@@kubernetes_version@@"
+#~end
 
 log() {
   printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2

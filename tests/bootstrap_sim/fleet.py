@@ -66,12 +66,14 @@ class Refused(Exception):
 
 def cluster_of_context(context):
     """The cluster of a kube context: kind-<name> for a kind cluster, the
-    cluster's own name for an existing one (platform.provider: existing)."""
+    cluster's own name for a minikube profile and for an existing cluster
+    (platform.provider: existing)."""
     if not context:
         raise Refused("error: no --context given (the bootstrap must never use the current context)")
     if context.startswith("kind-") and (state.kind_cluster(context[len("kind-"):]) or {}).get("config"):
         return context[len("kind-"):]
-    if (state.kind_cluster(context) or {}).get("existing"):
+    known = state.kind_cluster(context) or {}
+    if known.get("existing") or known.get("minikube"):
         return context
     raise Refused(f'error: context "{context}" does not exist')
 
@@ -79,8 +81,23 @@ def cluster_of_context(context):
 def api_server_of_context(context):
     """The API server URL the user's kubeconfig holds for context."""
     name = cluster_of_context(context)
-    return f"https://{name}.k8s.example.internal:443" if state.kind_cluster(name).get("existing") else \
-        "https://127.0.0.1:6443"
+    known = state.kind_cluster(name)
+    if known.get("existing"):
+        return f"https://{name}.k8s.example.internal:443"
+    if known.get("minikube"):
+        return f"https://{known['minikube']['address']}:8443"  # native Linux docker: the node's own address
+    return "https://127.0.0.1:6443"
+
+
+def api_server_names(name):
+    """The host names cluster name's API server certificate carries besides
+    the in-cluster ones, with the port other clusters' pods reach it on."""
+    known = state.kind_cluster(name) or {}
+    if known.get("minikube"):
+        return {f"https://{n}:8443" for n in known["minikube"]["apiserverNames"] + [name]}
+    if known.get("existing"):
+        return {f"https://{name}.k8s.example.internal:443"}
+    return {f"https://{name}-control-plane:6443"}
 
 
 def new_cluster_basics(name, tool):
@@ -141,7 +158,7 @@ def create_kind_cluster(name, config):
         if "@sha256:" not in n.get("image", ""):
             raise Refused(f"stand-in kind: node image {n.get('image')!r} is not pinned by digest")
     networking = config.get("networking", {})
-    if state.docker_network() is None:
+    if state.docker_network("kind") is None:
         subnet = os.environ.get("SIM_DOCKER_SUBNET", "172.18.0.0/16")
         state.put_docker_network({"name": "kind", "subnets": [subnet, "fc00:f853:ccd:e793::/64"]})
     cni = not networking.get("disableDefaultCNI", False)
@@ -160,6 +177,66 @@ def create_kind_cluster(name, config):
         state.put(name, {"apiVersion": "v1", "kind": "Node", "metadata": {"name": node, "labels": labels},
                          "status": {"conditions": [{"type": "Ready", "status": "True" if cni else "False"}]}}, "kind")
     state.put(name, workload("Deployment", "kube-system", "coredns"), "kind")
+
+
+# --- minikube ----------------------------------------------------------------
+
+def start_minikube_profile(name, flags):
+    """minikube start --profile NAME with the docker driver, as minikube
+    v1.38 does it: the node image pinned, one node (the container NAME) at
+    --static-ip on the existing docker network --network (minikube would
+    give the first node of every profile the same address otherwise), the
+    CNI --cni names (false, with --network-plugin cni: none, nodes NotReady)."""
+    import ipaddress
+    def flag(key, default=None):
+        return (flags.get(key) or [default])[-1]
+    for required in ("--driver", "--base-image", "--kubernetes-version", "--network", "--static-ip"):
+        if flag(required) is None:
+            raise Refused(f"stand-in minikube: start without {required} (the bootstrap pins it)")
+    if flag("--driver") != "docker":
+        raise Refused(f"stand-in minikube: driver {flag('--driver')} is not modelled")
+    if "@sha256:" not in flag("--base-image"):
+        raise Refused(f"stand-in minikube: base image {flag('--base-image')!r} is not pinned by digest")
+    net = state.docker_network(flag("--network"))
+    if net is None:
+        raise Refused(f"stand-in minikube: network {flag('--network')} does not exist (minikube would make one "
+                      "of its own, which the other profiles cannot reach)")
+    address = flag("--static-ip")
+    if not any(ipaddress.ip_address(address) in ipaddress.ip_network(s) for s in net["subnets"] if ":" not in s):
+        raise Refused(f"X Exiting due to GUEST_PROVISION: static IP {address} is outside network "
+                      f"{flag('--network')} {net['subnets']}")
+    for other in state.kind_clusters():
+        theirs = (state.kind_cluster(other) or {}).get("minikube")
+        if other != name and theirs and theirs["address"] == address and theirs["network"] == flag("--network"):
+            raise Refused(f"X Exiting due to GUEST_PROVISION: can't create with that IP, address already in use "
+                          f"(profile {other})")
+    cni = flag("--cni", "auto")
+    if cni == "false" and flag("--network-plugin") != "cni":
+        raise Refused("stand-in minikube: --cni false without --network-plugin cni keeps minikube's bridge CNI "
+                      "configuration, which a CNI installed later would have to share the nodes with")
+    if int(flag("--nodes", "1")) != 1:
+        raise Refused("stand-in minikube: profiles sharing a network at --static-ip are one node each")
+    known = state.kind_cluster(name)
+    ready = cni != "false"
+    profile = {"network": flag("--network"), "address": address, "cni": cni,
+               "apiserverNames": flags.get("--apiserver-names", []),
+               "serviceCIDR": flag("--service-cluster-ip-range"), "extraConfig": flags.get("--extra-config", [])}
+    if known is not None:
+        if known["minikube"] != profile:
+            raise Refused(f"stand-in minikube: profile {name} exists with other settings {known['minikube']} "
+                          f"than {profile}")
+        known["running"] = True
+        state.put_kind_cluster(name, known)
+        state.log_event("minikube", "start", name)
+        return
+    state.put_kind_cluster(name, {"minikube": profile, "cniReady": ready, "running": True})
+    state.log_event("minikube", "create-profile", name)
+    new_cluster_basics(name, "minikube")
+    labels = {CONTROL_PLANE: "", EXCLUDE_LB: "", "kubernetes.io/hostname": name}
+    state.put(name, {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
+                     "status": {"conditions": [{"type": "Ready", "status": "True" if ready else "False"}]}},
+              "minikube")
+    state.put(name, workload("Deployment", "kube-system", "coredns"), "minikube")
 
 
 def cluster_ca(cluster):
@@ -410,12 +487,13 @@ def sync_root(cluster, app):
         server = c["server"] or (api_server_of_context(c["name"]) if (known or {}).get("existing") else "")
         if data.get("server") != server:
             problems.append(f"cluster {c['name']}: registered server {data.get('server')} != {server or '(none)'}")
-        # Argo CD's pods reach a kind cluster by its node's name on the docker
-        # network, an existing one at the API server of the user's kubeconfig.
-        expected_host = (f"https://{c['name']}.k8s.example.internal:443" if (known or {}).get("existing")
-                         else f"https://{c['name']}-control-plane:6443")
-        if server != expected_host or known is None:
-            problems.append(f"cluster {c['name']}: Argo CD cannot reach {server}")
+        # Argo CD's pods reach a kind cluster or minikube profile by its
+        # node's name on the shared docker network (which its certificate
+        # must name), an existing one at the API server of the user's
+        # kubeconfig.
+        if known is None or server not in api_server_names(c["name"]):
+            problems.append(f"cluster {c['name']}: Argo CD cannot reach {server}, or its certificate does not "
+                            f"name that host")
         config = json.loads(data.get("config", "{}"))
         token = sha256_hex(f"{c['name']}/kube-system/argocd-manager")
         if config.get("bearerToken") != token:

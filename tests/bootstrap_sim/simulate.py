@@ -4,7 +4,7 @@ fleet and checks what it leaves behind.
 
     simulate.py --lgtmgen BUILD/lgtmgen --repo RENDERED_DIR [--add-cluster]
 
-The CLIs the scripts call (kubectl, kind, docker, helm, linkerd, istioctl,
+The CLIs the scripts call (kubectl, kind, minikube, docker, helm, linkerd, istioctl,
 sleep) are stand-ins (standin.py) keeping the fleet on disk; openssl (and
 step, when installed) are real. Runs, in one fleet:
   1. bootstrap/all.sh;
@@ -34,7 +34,7 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-TOOLS = ["kubectl", "kind", "docker", "helm", "linkerd", "istioctl", "sleep", "curl"]
+TOOLS = ["kubectl", "kind", "minikube", "docker", "helm", "linkerd", "istioctl", "sleep", "curl"]
 
 
 class Failure(Exception):

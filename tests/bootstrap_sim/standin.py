@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Stand-ins for the CLIs the generated bootstrap calls: kubectl, kind,
-docker, helm, linkerd, istioctl and sleep. One program, chosen by the name
+minikube, docker, helm, linkerd, istioctl, curl and sleep. One program, chosen by the name
 it is called by (simulate.py links each name to it). Each implements the
 subset of its tool the scripts use, with the tool's semantics, on the state
 in $SIM_STATE; any other call exits 97 with "stand-in: unsupported", which
@@ -424,14 +424,57 @@ def kind(args):
 
 def docker(args):
     fmt = "{{range .IPAM.Config}}{{println .Subnet}}{{end}}"
-    if args == ["network", "inspect", "kind", "-f", fmt]:
-        net = state.docker_network()
+    if args[:2] == ["network", "inspect"] and len(args) in (3, 5) and (len(args) == 3 or args[3:] == ["-f", fmt]):
+        net = state.docker_network(args[2])
         if net is None:
-            raise Refused("Error response from daemon: network kind not found")
-        for s in net["subnets"]:
+            raise Refused(f"Error response from daemon: network {args[2]} not found")
+        if len(args) == 3:
+            print(json.dumps([{"Name": net["name"], "IPAM": {"Config": [{"Subnet": s} for s in net["subnets"]]}}]))
+        for s in net["subnets"] if len(args) == 5 else []:
             print(s)
         return 0
+    if args[:2] == ["network", "create"]:
+        pos, flags = parse_flags(args[2:], {"--driver", "--subnet", "--gateway", "--label"})
+        if len(pos) != 1 or one(flags, "--driver") != "bridge" or not one(flags, "--subnet"):
+            raise Unsupported(f"docker {' '.join(args)}")
+        if state.docker_network(pos[0]) is not None:
+            raise Refused(f"Error response from daemon: network with name {pos[0]} already exists")
+        import ipaddress
+        subnet = ipaddress.ip_network(one(flags, "--subnet"))
+        taken = [os.environ.get("SIM_DOCKER_SUBNET", "172.18.0.0/16"), "192.168.49.0/24"]  # kind's; another's
+        if any(subnet.overlaps(ipaddress.ip_network(t)) for t in taken):
+            raise Refused("Error response from daemon: Pool overlaps with other one on this address space")
+        state.put_docker_network({"name": pos[0], "subnets": [str(subnet)], "labels": flags.get("--label", [])})
+        state.log_event("docker", "network-create", "", "Network", "", pos[0])
+        return 0
     raise Unsupported(f"docker {' '.join(args)}")
+
+
+def minikube(args):
+    """minikube v1.38 with the docker driver: start, status, update-context."""
+    pos, flags = parse_flags(args, {"--profile", "-p", "--format", "--driver", "--container-runtime",
+                                    "--base-image", "--kubernetes-version", "--network", "--static-ip",
+                                    "--apiserver-names", "--cpus", "--memory", "--wait", "--cni",
+                                    "--network-plugin", "--extra-config", "--service-cluster-ip-range", "--nodes"},
+                             {"--keep-context"})
+    name = one(flags, "--profile") or one(flags, "-p") or "minikube"
+    known = state.kind_cluster(name)
+    if pos == ["status"]:
+        if known is None or not known.get("minikube"):
+            print(f'🤷  Profile "{name}" not found. Run "minikube profile list" to view all profiles.')
+            return 85
+        if one(flags, "--format") != "{{.APIServer}}":
+            raise Unsupported(f"minikube {' '.join(args)}")
+        print("Running" if known.get("running") else "Stopped")
+        return 0 if known.get("running") else 2
+    if pos == ["update-context"]:
+        if known is None or not known.get("running"):
+            raise Refused(f'X Exiting due to GUEST_STATUS: profile "{name}" is not running')
+        return 0
+    if pos == ["start"]:
+        fleet.start_minikube_profile(name, flags)
+        return 0
+    raise Unsupported(f"minikube {' '.join(args)}")
 
 
 # --- helm ----------------------------------------------------------------
@@ -510,7 +553,7 @@ def linkerd(args):
     ingress = (svc or {}).get("status", {}).get("loadBalancer", {}).get("ingress", [])
     if not ingress:
         raise Refused("Error: the linkerd-gateway Service of the target cluster has no external address")
-    if one(flags, "--api-server-address") != f"https://{central}-control-plane:6443":
+    if one(flags, "--api-server-address") not in fleet.api_server_names(central):
         raise Refused(f"stand-in linkerd: the remotes cannot reach {one(flags, '--api-server-address')}")
     kubeconfig = json.dumps({"server": one(flags, "--api-server-address"), "gateway": ingress[0]["ip"]})
     objs = [{"apiVersion": "v1", "kind": "Secret",
@@ -597,7 +640,7 @@ def sleep(args):
     return 0
 
 
-TOOLS = {"kubectl": kubectl, "kind": kind, "docker": docker, "helm": helm, "linkerd": linkerd,
+TOOLS = {"kubectl": kubectl, "kind": kind, "minikube": minikube, "docker": docker, "helm": helm, "linkerd": linkerd,
          "istioctl": istioctl, "sleep": sleep, "curl": curl}
 
 

@@ -1,8 +1,10 @@
 """The simulated fleet's state on disk, shared by every stand-in CLI.
 
 Layout under $SIM_STATE:
-  kind/<cluster>.json                 a kind cluster: its config and nodes
-  docker-network.json                 the docker network "kind" (made by the first kind cluster)
+  kind/<cluster>.json                 a cluster: a kind cluster's config, a minikube profile's start
+                                      flags, or an existing cluster's mark
+  docker-networks/<name>.json         a docker network: "kind" (made by the first kind cluster), or
+                                      the one the minikube profiles share
   objects/<cluster>/<Kind>/<ns>/<name>.json
                                       every object of a cluster; ns "_" for cluster-scoped kinds
   events.jsonl                        every change, in order: {"seq", "tool", "op", "cluster", "kind", "ns", "name"}
@@ -76,12 +78,12 @@ def put_kind_cluster(name, value):
     _write_json(os.path.join(root(), "kind", name + ".json"), value)
 
 
-def docker_network():
-    return _read_json(os.path.join(root(), "docker-network.json"))
+def docker_network(name):
+    return _read_json(os.path.join(root(), "docker-networks", name + ".json"))
 
 
 def put_docker_network(value):
-    _write_json(os.path.join(root(), "docker-network.json"), value)
+    _write_json(os.path.join(root(), "docker-networks", value["name"] + ".json"), value)
 
 
 # --- objects ---------------------------------------------------------------

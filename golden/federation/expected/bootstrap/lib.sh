@@ -18,6 +18,9 @@ export METALLB_VERSION="0.16.1"
 # The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="central"
 
+# The docker network the clusters' nodes share.
+export DOCKER_NETWORK="kind"
+
 log() {
   printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2
 }

@@ -19,6 +19,9 @@ export GATEWAY_API_VERSION="v1.6.1"
 # The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="control"
 
+# The docker network the clusters' nodes share.
+export DOCKER_NETWORK="kind"
+
 log() {
   printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2
 }

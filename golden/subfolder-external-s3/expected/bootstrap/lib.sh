@@ -16,6 +16,9 @@ export ARGOCD_CHART_VERSION="10.1.1"
 # The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="obs-central"
 
+# The docker network the clusters' nodes share.
+export DOCKER_NETWORK="kind"
+
 log() {
   printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2
 }

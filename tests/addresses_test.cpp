@@ -38,19 +38,22 @@ TEST_CASE("the address model: kind node names, minikube profile names, nothing g
   m.name = "lab";
   model::Cluster c;
   c.name = "edge";
-  m.platform.provider = "kind";
+  c.provider = m.platform.local_provider = "kind";
   CHECK(endpoints::NodeHost(m, c) == "edge-control-plane");
   CHECK(endpoints::ApiServerUrl(m, c) == "https://edge-control-plane:6443");
   CHECK(endpoints::ApiServerHost(m, c) == "edge-control-plane");
-  CHECK(endpoints::ApiServerPort(m) == 6443);
+  CHECK(endpoints::ApiServerPort(c) == 6443);
   CHECK(endpoints::DockerNetwork(m) == "kind");
-  m.platform.provider = "minikube";
+  c.provider = m.platform.local_provider = "minikube";
   CHECK(endpoints::NodeHost(m, c) == "edge");
   CHECK(endpoints::ApiServerUrl(m, c) == "https://edge:8443");
   CHECK(endpoints::ApiServerHost(m, c) == "edge");
-  CHECK(endpoints::ApiServerPort(m) == 8443);
+  CHECK(endpoints::ApiServerPort(c) == 8443);
   CHECK(endpoints::DockerNetwork(m) == "lgtmgen-lab");
-  m.platform.provider = "existing";
+  // A mixed fleet: an existing cluster beside minikube profiles.
+  c.provider = "existing";
+  CHECK(endpoints::DockerNetwork(m) == "lgtmgen-lab");
+  m.platform.local_provider = "";
   CHECK(endpoints::DockerNetwork(m).empty());
   CHECK(endpoints::NodeHost(m, c).empty());
   CHECK(endpoints::ApiServerUrl(m, c).empty());

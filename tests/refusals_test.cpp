@@ -84,8 +84,8 @@ TEST_CASE("validate and render refuse exactly the same unrendered specs, at the 
        "loadBalancer: metallb"},
       {"remote agents on existing clusters",
        {{"provider: kind", "provider: existing"}, {"cni: cilium", "cni: default"}, {"loadBalancer: cilium", "loadBalancer: none"}},
-       "remote cluster 'remote' with agents on provider existing with mesh.type: none is not rendered by this "
-       "version of lgtmgen yet",
+       "remote cluster 'remote' with agents, its central cluster on provider existing, with mesh.type: none is not "
+       "rendered by this version of lgtmgen yet",
        "role: remote"},
       {"federation on existing clusters",
        {{"provider: kind", "provider: existing"}, {"cni: cilium", "cni: default"}, {"loadBalancer: cilium", "loadBalancer: none"},

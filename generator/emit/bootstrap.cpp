@@ -29,34 +29,43 @@ struct Step {
   bool in_all = true;              // all.sh runs it
 };
 
+// The Kubernetes version of the clusters the bootstrap creates: v1.36.1.
+std::string LocalKubernetesVersion(const model::Model& model) {
+  if (model.platform.local_provider == "minikube") return model.catalog.manifests.at("minikube-kubernetes");
+  const std::string image = model.catalog.ImageRef("kindest-node");
+  const size_t colon = image.find(':'), at = image.find('@');
+  return image.substr(colon + 1, at - colon - 1);
+}
+
 // The version of a CLI the bootstrap needs, for bootstrap/README.md.
 std::string ToolVersion(const model::Model& model, const std::string& tool) {
-  if (tool == "kubectl" && model.platform.provider == "existing") {
-    return "within one minor version of each cluster's API server (kubectl's version skew policy)";
-  }
-  if (tool == "kubectl" && model.platform.provider == "minikube") {
-    const std::string& version = model.catalog.manifests.at("minikube-kubernetes");  // v1.35.1
+  const std::string& local = model.platform.local_provider;
+  if (tool == "kubectl") {
+    const auto skew = [](const char* which) {
+      return fmt::format("within one minor version of each {}cluster's API server (kubectl's version skew policy)",
+                         which);
+    };
+    if (local.empty()) return skew("");
+    const std::string version = LocalKubernetesVersion(model);
     const int minor = std::stoi(version.substr(version.find('.') + 1));
-    return fmt::format("v1.{}–v1.{}: one minor version from the profiles' {}", minor - 1, minor + 1, version);
+    std::string out = fmt::format("v1.{}–v1.{}: one minor version from the {}' {}", minor - 1, minor + 1,
+                                  local == "kind" ? "kind clusters" : "minikube profiles", version);
+    const bool mixed = std::any_of(model.clusters.begin(), model.clusters.end(),
+                                   [](const model::Cluster& c) { return !c.IsLocal(); });
+    return mixed ? out + "; and " + skew("existing ") : out;
   }
   if (tool == "minikube") {
     return fmt::format("`{}` (its node image `{}` and Kubernetes `{}` are pinned by the step)",
                        model.catalog.manifests.at("minikube"), model.catalog.ImageRef("kicbase"),
-                       model.catalog.manifests.at("minikube-kubernetes"));
+                       LocalKubernetesVersion(model));
   }
-  if (tool == "kind" || tool == "kubectl") {
-    const std::string image = model.catalog.ImageRef("kindest-node");
-    const size_t colon = image.find(':'), at = image.find('@');
-    const std::string version = image.substr(colon + 1, at - colon - 1);  // v1.36.1
-    if (tool == "kind") return fmt::format("a release that supports node image `kindest/node:{}` (kind's release notes list them)",
-                                          version);
-    const int minor = std::stoi(version.substr(version.find('.') + 1));
-    return fmt::format("v1.{}–v1.{}: one minor version from the clusters' {}", minor - 1, minor + 1, version);
+  if (tool == "kind") {
+    return fmt::format("a release that supports node image `kindest/node:{}` (kind's release notes list them)",
+                       LocalKubernetesVersion(model));
   }
   if (tool == "docker") {
-    return model.platform.provider == "minikube"
-               ? "a running Docker Engine: minikube's nodes (driver docker) are its containers"
-               : "a running Docker Engine: kind's nodes are its containers";
+    return local == "minikube" ? "a running Docker Engine: minikube's nodes (driver docker) are its containers"
+                               : "a running Docker Engine: kind's nodes are its containers";
   }
   if (tool == "helm") return "v3.8 or later";
   if (tool == "openssl") return "1.1.1 or later (the step CLI is used instead when it is installed)";
@@ -146,9 +155,11 @@ std::string CreateSteps(const model::Model& model) {
   const bool clustermesh = model.mesh.type == "cilium-clustermesh";
   // With ClusterMesh the central cluster comes first: it holds the shared CA.
   std::vector<size_t> order;
-  for (size_t i = 0; i < model.clusters.size(); ++i) order.push_back(i);
+  for (size_t i = 0; i < model.clusters.size(); ++i) {
+    if (model.clusters[i].IsLocal()) order.push_back(i);  // existing clusters are there already
+  }
   if (clustermesh) std::stable_partition(order.begin(), order.end(), [&](size_t i) { return model.clusters[i].IsCentral(); });
-  const bool minikube = model.platform.provider == "minikube";
+  const bool minikube = model.platform.local_provider == "minikube";
   std::string out = minikube ? "ensure_network\n" : "";
   for (size_t i : order) {
     const model::Cluster& c = model.clusters[i];
@@ -379,15 +390,18 @@ std::optional<MeshInstall> MeshBeforeArgoCd(const model::Model& model) {
 }  // namespace
 
 void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  const bool kind = model.platform.provider == "kind";
-  const bool minikube = model.platform.provider == "minikube";
+  const bool kind = model.platform.local_provider == "kind";
+  const bool minikube = model.platform.local_provider == "minikube";
   const bool cilium = model.platform.cni == "cilium";
   const bool metallb = model.platform.load_balancer == "metallb";
   const model::ChartPin& argocd = model.catalog.Chart("argo-cd");
-  const bool gateway_api = (kind || minikube) && std::any_of(model.clusters.begin(), model.clusters.end(),
-                                                             [&](const model::Cluster& c) {
-                                                               return NeedsGatewayApi(model, c);
-                                                             });
+  const bool gateway_api = std::any_of(model.clusters.begin(), model.clusters.end(), [&](const model::Cluster& c) {
+    return c.IsLocal() && NeedsGatewayApi(model, c);
+  });
+  std::vector<std::string> existing;  // beside kind clusters, whose contexts are kind-<name>
+  for (const model::Cluster& c : model.clusters) {
+    if (kind && !c.IsLocal()) existing.push_back(c.name);
+  }
 
   PutTemplate(tree, diags, "bootstrap", "bootstrap/lib.sh", "bootstrap/lib.sh", model,
               {{"argocd_repo", argocd.repo},
@@ -405,7 +419,10 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"minikube", render::Flag(minikube)},
                {"kicbase_image", minikube ? model.catalog.ImageRef("kicbase") : ""},
                {"kubernetes_version", minikube ? model.catalog.manifests.at("minikube-kubernetes") : ""},
-               {"kind", render::Flag(kind)}});
+               {"kind", render::Flag(kind)},
+               {"kind_contexts", render::Flag(kind && existing.empty())},
+               {"mixed_contexts", render::Flag(!existing.empty())},
+               {"existing_clusters", fmt::format("{}", fmt::join(existing, " | "))}});
   std::vector<Step> steps;
   if (kind || minikube) {
     const std::string clusters = kind ? "kind clusters" : "minikube profiles";
@@ -440,6 +457,7 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
     std::string remote_peers = clustermesh ? ClusterMeshPeer(model, model.Central()) : "";
     if (!remote_peers.empty()) remote_peers.pop_back();
     for (const model::Cluster& c : model.clusters) {
+      if (!c.IsLocal()) continue;
       const bool in_mesh = clustermesh && Meshed(model, c);
       if (model.platform.load_balancer != "none") {
         PutTemplate(tree, diags, "bootstrap", "bootstrap/manifests/" + c.name + "-lb-pool.yaml.in",
@@ -477,11 +495,13 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
       }
     }
     if (cilium) {
+      const model::Cluster* first_local = &*std::find_if(model.clusters.begin(), model.clusters.end(),
+                                                         [](const model::Cluster& c) { return c.IsLocal(); });
       PutTemplate(tree, diags, "bootstrap", naming::ComponentValues("cni", "cilium"), "components/cilium-values.yaml",
                   model,
                   {{"cilium_version", model.catalog.Chart("cilium").version},
-                   {"provider", model.platform.provider},
-                   {"api_server_port", std::to_string(endpoints::ApiServerPort(model))},
+                   {"provider", model.platform.local_provider},
+                   {"api_server_port", std::to_string(endpoints::ApiServerPort(*first_local))},
                    {"clustermesh_port", std::to_string(kClusterMeshApiserverPort)},
                    {"clustermesh", render::Flag(model.mesh.type == "cilium-clustermesh")},
                    {"wireguard", render::Flag(model.mesh.type == "cilium-clustermesh" &&

@@ -278,7 +278,7 @@ std::string ApplicationList(const model::Model& model) {
 
 void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
   const std::string central = model.Central().name;
-  const std::string context = naming::KubeContext(model.platform.provider, central);
+  const std::string context = naming::KubeContext(model.Central().provider, central);
   std::string grafana_url;
   const model::Grafana& g = model.grafana;
   if (g.host.empty()) {
@@ -306,7 +306,7 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"applications", ApplicationList(model)},
                {"grafana_url", grafana_url},
                {"grafana_secret", model.grafana.admin_secret},
-               {"argocd_context", naming::KubeContext(model.platform.provider, model.gitops.argocd_cluster)},
+               {"argocd_context", naming::KubeContext(model.ArgoCdCluster().provider, model.gitops.argocd_cluster)},
                {"verify", render::Flag(HasVerifyStep(model))},
                {"repo_url", model.gitops.repo_url},
                {"revision", model.gitops.target_revision},
@@ -317,9 +317,9 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
                {"label_contract", LabelContractSection(model)},
                {"observability", DashboardsAndAlerts(model)},
                {"layout_extra", LayoutExtra(model)},
-               {"bootstrap_layout", model.platform.provider == "kind"
+               {"bootstrap_layout", model.platform.local_provider == "kind"
                                         ? "kind configs and the numbered scripts; the only shell here"
-                                    : model.platform.provider == "minikube"
+                                    : model.platform.local_provider == "minikube"
                                         ? "the numbered scripts that start the minikube profiles and hand over to "
                                           "Argo CD; the only shell here"
                                         : "the numbered scripts (the clusters exist already); the only shell here"},

@@ -6,24 +6,23 @@ namespace {
 constexpr int kKindApiServerPort = 6443;
 constexpr int kMinikubeApiServerPort = 8443;
 
-bool Kind(const model::Model& model) { return model.platform.provider == "kind"; }
-bool Minikube(const model::Model& model) { return model.platform.provider == "minikube"; }
-
 }  // namespace
 
-std::string NodeHost(const model::Model& model, const model::Cluster& cluster) {
-  if (Kind(model)) return cluster.name + "-control-plane";
-  if (Minikube(model)) return cluster.name;
+std::string NodeHost(const model::Model& /*model*/, const model::Cluster& cluster) {
+  if (cluster.provider == "kind") return cluster.name + "-control-plane";
+  if (cluster.provider == "minikube") return cluster.name;
   return "";
 }
 
-int ApiServerPort(const model::Model& model) {
-  return Kind(model) ? kKindApiServerPort : Minikube(model) ? kMinikubeApiServerPort : 0;
+int ApiServerPort(const model::Cluster& cluster) {
+  if (cluster.provider == "kind") return kKindApiServerPort;
+  if (cluster.provider == "minikube") return kMinikubeApiServerPort;
+  return 0;
 }
 
 std::string ApiServerUrl(const model::Model& model, const model::Cluster& cluster) {
   const std::string host = NodeHost(model, cluster);
-  return host.empty() ? "" : "https://" + host + ":" + std::to_string(ApiServerPort(model));
+  return host.empty() ? "" : "https://" + host + ":" + std::to_string(ApiServerPort(cluster));
 }
 
 std::string ApiServerHost(const model::Model& model, const model::Cluster& cluster) {
@@ -31,15 +30,16 @@ std::string ApiServerHost(const model::Model& model, const model::Cluster& clust
 }
 
 std::string DockerNetwork(const model::Model& model) {
-  if (Kind(model)) return "kind";
-  if (Minikube(model)) return "lgtmgen-" + model.name;
+  if (model.platform.local_provider == "kind") return "kind";
+  if (model.platform.local_provider == "minikube") return "lgtmgen-" + model.name;
   return "";
 }
 
 std::string NodePortsReachedBy(const model::Model& model) {
-  if (Kind(model)) return "node ports of the central cluster's control-plane node, on kind's docker network";
-  if (Minikube(model)) {
-    return "node ports of the central cluster's first minikube node, on the docker network " + DockerNetwork(model);
+  const std::string& provider = model.Central().provider;
+  if (provider == "kind") return "node ports of the central cluster's control-plane node, on kind's docker network";
+  if (provider == "minikube") {
+    return "node ports of the central cluster's minikube node, on the docker network " + DockerNetwork(model);
   }
   return "node ports of the central cluster, at an address its provider publishes";
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Cross-cluster addresses: how one cluster's nodes and pods reach another
-// cluster's nodes and API server. It is the one place that knows a
-// provider's host names; emitters and templates take addresses from here.
+// cluster's nodes and API server, by the provider of the cluster reached
+// (model::Cluster::provider). It is the one place that knows a provider's
+// host names; emitters and templates take addresses from here.
 //
 //   kind      every node is a container on the docker network "kind", found
 //             by its container name: "<cluster>-control-plane" for the first
@@ -34,12 +35,12 @@ namespace lgtmgen::endpoints {
 /// (Cilium without kube-proxy); "" when the provider has none.
 [[nodiscard]] std::string ApiServerHost(const model::Model& model, const model::Cluster& cluster);
 
-/// The port ApiServerHost serves the API on; 0 when the provider has none.
-[[nodiscard]] int ApiServerPort(const model::Model& model);
+/// The port ApiServerHost serves cluster's API on; 0 when its provider has none.
+[[nodiscard]] int ApiServerPort(const model::Cluster& cluster);
 
-/// The docker network every node of the fleet joins: kind's own network, or
-/// the one the bootstrap starts every minikube profile on; "" for existing
-/// clusters.
+/// The docker network every node the bootstrap creates joins: kind's own
+/// network, or the one it starts every minikube profile on; "" when every
+/// cluster exists already.
 [[nodiscard]] std::string DockerNetwork(const model::Model& model);
 
 /// How NodeHost reaches node ports, completing "reached at ..." in docs.

@@ -274,12 +274,16 @@ class Builder {
 
   void BuildClusters(const ordered_json& list, Model& m) {
     bool central_seen = false;
+    m.platform.local_provider.clear();  // the first cluster lgtmgen creates names it
     for (size_t i = 0; i < list.size(); ++i) {
       Cluster c = BuildCluster(list[i], spec::Child("/clusters", i));
+      c.provider = m.platform.provider;
+      Set(c.provider, list[i], "provider");
+      if (c.IsLocal() && m.platform.local_provider.empty()) m.platform.local_provider = c.provider;
       // A minikube profile is one node unless the spec says otherwise (and
       // validation refuses more: profiles sharing a network need fixed
       // addresses, which minikube gives to single-node profiles only).
-      if (m.platform.provider == "minikube" && !Sub(list[i], "nodes").contains("workers")) c.workers = 0;
+      if (c.provider == "minikube" && !Sub(list[i], "nodes").contains("workers")) c.workers = 0;
       if (c.IsCentral() && !central_seen) {
         central_seen = true;
         m.central_index = i;

@@ -29,7 +29,11 @@ struct Gitops {
 };
 
 struct Platform {
-  std::string provider = "kind";
+  std::string provider = "kind";  ///< every cluster's, unless it names its own
+  /// The provider of the clusters the bootstrap creates: kind or minikube
+  /// (one of them per fleet), "" when every cluster exists already. cni and
+  /// load_balancer apply to those clusters only.
+  std::string local_provider = "kind";
   std::string cni = "cilium";
   std::string load_balancer;  ///< defaulted from cni
 };
@@ -137,7 +141,8 @@ struct Network {
 
 struct Cluster {
   std::string name;
-  std::string role;  ///< central | remote | control
+  std::string role;      ///< central | remote | control
+  std::string provider = "kind";  ///< kind | minikube | existing: its own, or platform.provider
   std::string tenant;
   std::string environment;
   std::string agents;  ///< prometheus-vector | alloy | otel | none
@@ -150,6 +155,8 @@ struct Cluster {
   std::string pointer;  ///< "/clusters/<i>"
 
   [[nodiscard]] bool IsCentral() const { return role == "central"; }
+  /// The bootstrap creates it (kind, minikube), rather than finding it.
+  [[nodiscard]] bool IsLocal() const { return provider != "existing"; }
   [[nodiscard]] bool HasAgents() const { return agents != "none"; }
   /// The central cluster's Prometheus pulls this cluster's metrics (/federate).
   [[nodiscard]] bool Federated() const { return agents == "prometheus-vector" && metrics_transport == "federation"; }

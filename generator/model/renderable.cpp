@@ -15,29 +15,33 @@ void NotYet(diag::Diagnostics& diags, const diag::SourceLoc& at, const std::stri
 // the default CNI and a load balancer), or uses existing clusters as they are.
 void CheckPlatform(const Model& model, const spec::Document& doc, diag::Diagnostics& diags) {
   const Platform& p = model.platform;
-  if (p.provider == "kind" || p.provider == "minikube") return;
-  if (p.cni == "cilium") {
-    NotYet(diags, doc.ValueLoc("/platform/cni"), fmt::format("platform.cni: cilium on provider {}", p.provider),
-           "on existing clusters the CNI is already installed: use cni: default");
+  if (p.local_provider.empty()) {  // nothing to install a CNI or load balancer on
+    if (p.cni == "cilium") {
+      NotYet(diags, doc.ValueLoc("/platform/cni"), fmt::format("platform.cni: cilium on provider {}", p.provider),
+             "on existing clusters the CNI is already installed: use cni: default");
+    }
+    if (p.load_balancer != "none") {
+      NotYet(diags, doc.ValueLoc("/platform/loadBalancer"),
+             fmt::format("platform.loadBalancer: {} on provider {}", p.load_balancer, p.provider),
+             "on existing clusters use loadBalancer: none (the cluster's own load balancer serves)");
+    }
   }
-  if (p.load_balancer != "none") {
-    NotYet(diags, doc.ValueLoc("/platform/loadBalancer"),
-           fmt::format("platform.loadBalancer: {} on provider {}", p.load_balancer, p.provider),
-           "on existing clusters use loadBalancer: none (the cluster's own load balancer serves)");
-  }
-  // Node ports are no cross-cluster path on existing clusters (their
+  // Node ports are no cross-cluster path to existing clusters (their
   // addresses are unknown to lgtmgen); a mesh's gateway, a LoadBalancer, is.
+  const Cluster& central = model.Central();
   for (const Cluster& c : model.clusters) {
-    if (c.role == "remote" && c.HasAgents() && model.mesh.type == "none") {
+    if (c.role == "remote" && c.HasAgents() && model.mesh.type == "none" && !central.IsLocal()) {
       NotYet(diags, doc.ValueLoc(c.pointer + "/role"),
-             fmt::format("remote cluster '{}' with agents on provider {} with mesh.type: none", c.name, p.provider),
-             "with no mesh, remote agents reach the central cluster's ingest proxy on node ports by the kind node "
-             "name; on existing clusters use mesh.type istio or linkerd, whose gateway is a LoadBalancer");
-    } else if (c.Federated() && !c.IsCentral()) {
+             fmt::format("remote cluster '{}' with agents, its central cluster on provider {}, with mesh.type: none",
+                         c.name, central.provider),
+             "with no mesh, remote agents reach the central cluster's ingest proxy on node ports of a kind or "
+             "minikube node; for an existing central cluster use mesh.type istio or linkerd, whose gateway is a "
+             "LoadBalancer");
+    } else if (c.Federated() && !c.IsCentral() && !c.IsLocal()) {
       NotYet(diags, doc.ValueLoc(c.pointer + "/metricsTransport"),
-             fmt::format("metricsTransport: federation of cluster '{}' on provider {}", c.name, p.provider),
-             "the central cluster scrapes /federate on the cluster's node ports by the kind node name; use "
-             "metricsTransport: remote-write");
+             fmt::format("metricsTransport: federation of cluster '{}' on provider {}", c.name, c.provider),
+             "the central cluster scrapes /federate on the cluster's node ports by a kind or minikube node name; "
+             "use metricsTransport: remote-write");
     }
   }
 }

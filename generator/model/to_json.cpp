@@ -15,6 +15,7 @@ ordered_json ClusterJson(const Cluster& c) {
   network["lbCIDR"] = c.network.lb_auto ? ordered_json("auto") : OptionalCidr(c.network.lb_cidr);
   return {{"name", c.name},
           {"role", c.role},
+          {"provider", c.provider},
           {"tenant", c.tenant},
           {"environment", c.environment},
           {"agents", c.agents},

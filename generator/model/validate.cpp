@@ -37,6 +37,7 @@ class Validator {
     CheckNames();
     CheckCidrs();
     CheckMinikubeProfiles();
+    CheckMixedProviders();
     CheckArgoCdCluster();
     CheckRoles();
     CheckMesh();
@@ -121,8 +122,8 @@ class Validator {
   // issue 18567). minikube's bridge CNI uses 10.244.0.0/16 whatever kubeadm
   // is told, so another podCIDR would be a promise the cluster breaks.
   void CheckMinikubeProfiles() {
-    if (m_.platform.provider != "minikube") return;
     for (const Cluster& c : m_.clusters) {
+      if (c.provider != "minikube") continue;
       if (c.workers > 0 || c.control_planes > 1) {
         diags_.Error(At(c.pointer + "/nodes"),
                      fmt::format("cluster '{}' has {} nodes; a minikube profile of this fleet has one",
@@ -138,6 +139,64 @@ class Validator {
                      "platform.cni: cilium");
       }
     }
+  }
+
+  // A mixed fleet: the clusters the bootstrap creates sit on a docker network
+  // of this machine, which they leave (to reach existing clusters' API
+  // servers and load balancers) but nobody enters. So every path must run
+  // from a local cluster to an existing one, never back; and kind's network
+  // is not minikube's.
+  void CheckMixedProviders() {
+    const std::string& local = m_.platform.local_provider;
+    const Cluster* first_existing = nullptr;
+    for (const Cluster& c : m_.clusters) {
+      if (!c.IsLocal() && first_existing == nullptr) first_existing = &c;
+      if (c.IsLocal() && c.provider != local) {
+        diags_.Error(ProviderAt(c), fmt::format("cluster '{}' is a {} cluster in a fleet of {} clusters", c.name,
+                                                c.provider, local),
+                     "kind's nodes and minikube's are on separate docker networks, which docker keeps apart: use "
+                     "one of them for every cluster lgtmgen creates");
+      }
+    }
+    if (local.empty() || first_existing == nullptr) return;
+    const Cluster& central = m_.Central();
+    const std::string local_kind = local == "kind" ? "a kind cluster" : "a minikube profile";
+    if (central.IsLocal()) {
+      diags_.Error(ProviderAt(*first_existing),
+                   fmt::format("existing cluster '{}' cannot reach the central cluster '{}', {} on this machine's "
+                               "docker network",
+                               first_existing->name, central.name, local_kind),
+                   "telemetry, mesh links and Argo CD flow towards central: put the central cluster on an existing "
+                   "cluster too (clusters[].provider: existing), or this one on " + local);
+      return;
+    }
+    const Cluster& argocd = m_.ArgoCdCluster();
+    if (!argocd.IsLocal()) {
+      diags_.Error(Given("/gitops/argocd/cluster") ? At("/gitops/argocd/cluster") : ProviderAt(argocd),
+                   fmt::format("Argo CD on existing cluster '{}' cannot reach the API servers of the {} clusters "
+                               "(on this machine's docker network)",
+                               argocd.name, local),
+                   "run Argo CD on one of them: gitops.argocd.cluster names a " + local + " cluster (a control "
+                   "cluster, role: control, for example)");
+    }
+    if (m_.mesh.type == "cilium-clustermesh") {
+      diags_.Error(At("/mesh/type"), "Cilium ClusterMesh cannot join existing clusters with " + local + " clusters",
+                   "ClusterMesh peers reach each other's nodes both ways; use mesh.type istio or linkerd, whose "
+                   "links run from the remotes to central's gateway");
+    }
+    for (const Cluster& c : m_.clusters) {
+      if (c.IsLocal() && c.Federated()) {
+        diags_.Error(At(c.pointer + "/metricsTransport"),
+                     fmt::format("the central cluster '{}' (existing) cannot scrape /federate on {} '{}'",
+                                 central.name, local_kind, c.name),
+                     "use metricsTransport: remote-write: the cluster writes to central");
+      }
+    }
+  }
+
+  // The cluster's own provider field, else its name (it inherits platform.provider).
+  diag::SourceLoc ProviderAt(const Cluster& c) {
+    return At(Given(c.pointer + "/provider") ? c.pointer + "/provider" : c.pointer + "/name");
   }
 
   void CheckNames() {
@@ -161,12 +220,14 @@ class Validator {
 
   void CheckCidrs() {
     std::vector<Range> ranges;
-    const bool several_kind = m_.platform.provider != "existing" && m_.clusters.size() > 1;
+    // Networks the bootstrap sets up: those of the clusters it creates.
+    const bool several_kind =
+        std::count_if(m_.clusters.begin(), m_.clusters.end(), [](const Cluster& c) { return c.IsLocal(); }) > 1;
     // minikube's own CNIs put every profile's pods on 10.244.0.0/16.
-    const bool own_pod_cidrs = !(m_.platform.provider == "minikube" && m_.platform.cni != "cilium");
+    const bool own_pod_cidrs = !(m_.platform.local_provider == "minikube" && m_.platform.cni != "cilium");
     for (const Cluster& c : m_.clusters) {
-      AddRange(ranges, c, c.network.pod_cidr, "podCIDR", several_kind && own_pod_cidrs);
-      AddRange(ranges, c, c.network.service_cidr, "serviceCIDR", several_kind);
+      AddRange(ranges, c, c.network.pod_cidr, "podCIDR", several_kind && own_pod_cidrs && c.IsLocal());
+      AddRange(ranges, c, c.network.service_cidr, "serviceCIDR", several_kind && c.IsLocal());
       AddRange(ranges, c, c.network.lb_cidr, "lbCIDR", false);
     }
     std::sort(ranges.begin(), ranges.end(),
@@ -194,7 +255,7 @@ class Validator {
         diags_.Error(At(c.pointer), fmt::format("cluster '{}' needs network.{}", c.name, field),
                      fmt::format("with several {} clusters, every cluster names its own {} (the "
                                  "provider's default would be the same in all of them)",
-                                 m_.platform.provider, field));
+                                 c.provider, field));
       }
       return;
     }
@@ -310,7 +371,7 @@ class Validator {
     }
     // Existing clusters serve LoadBalancer Services themselves.
     if ((m_.mesh.type == "linkerd" || m_.mesh.type == "istio") && m_.platform.load_balancer == "none" &&
-        m_.platform.provider != "existing" && m_.remotes_with_agents > 0) {
+        m_.Central().IsLocal() && m_.remotes_with_agents > 0) {
       diags_.Error(At(type_ptr),
                    fmt::format("mesh.type: {} needs platform.loadBalancer (cilium or metallb)", m_.mesh.type),
                    "remote clusters reach central through the mesh's gateway, a LoadBalancer Service");

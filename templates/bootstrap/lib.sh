@@ -58,8 +58,14 @@ require_cmd() {
 
 # ctx CLUSTER: the kubeconfig context of a cluster.
 ctx() {
-#~if kind
+#~if kind_contexts
   printf 'kind-%s' "$1"
+#~end
+#~if mixed_contexts
+  case $1 in
+    @@existing_clusters@@) printf '%s' "$1" ;; # clusters you have: contexts named like them
+    *) printf 'kind-%s' "$1" ;;
+  esac
 #~end
 #~ifnot kind
   printf '%s' "$1"

@@ -307,7 +307,8 @@ class Simulation:
                                    f"{ns}/{name} on {cluster}: ca.crt is not the fleet CA")
                     if name == "lgtm-federation-tls":
                         self.verify(self.value(cluster, ns, name, "tls.crt"), ca, f"{ns}/{name} on {cluster}")
-        for c in clusters:
+        # A control cluster (Argo CD only) is in no mesh.
+        for c in [c for c in clusters if c["role"] != "control"]:
             if c.get("mesh") == "linkerd":
                 anchor = self.value(central, "linkerd", "linkerd-trust-anchor", "tls.crt")
                 self.is_ca(anchor, "the Linkerd trust anchor")
@@ -472,15 +473,14 @@ def render(sim, spec, folder):
 
 
 def existing_clusters(sim, repo):
-    """With platform.provider: existing, the user's clusters exist before the
-    bootstrap runs (it creates none); each kube context is named like its
-    cluster."""
+    """Clusters of provider existing (clusters[].provider, else
+    platform.provider) exist before the bootstrap runs, which creates none of
+    them; each kube context is named like its cluster."""
     spec = yaml.safe_load(open(sim.specs[repo]))
-    if (spec.get("platform") or {}).get("provider") != "existing":
-        return
+    default = (spec.get("platform") or {}).get("provider", "kind")
     import fleet  # after SIM_STATE is set
     for c in spec["clusters"]:
-        if sim.st.kind_cluster(c["name"]) is None:
+        if c.get("provider", default) == "existing" and sim.st.kind_cluster(c["name"]) is None:
             fleet.create_existing_cluster(c["name"])
 
 

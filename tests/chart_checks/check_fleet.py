@@ -162,11 +162,13 @@ def looks_like_grpc_client(obj, address):
     return False
 
 
-def provider_of(repo):
-    """platform.provider of the spec copy the repository keeps (lgtm.yaml)."""
+def providers_of(repo):
+    """cluster -> its provider (clusters[].provider, else platform.provider),
+    from the spec copy the repository keeps (lgtm.yaml)."""
     with open(os.path.join(repo, "lgtm.yaml")) as f:
         spec = yaml.safe_load(f) or {}
-    return (spec.get("platform") or {}).get("provider", "kind")
+    default = (spec.get("platform") or {}).get("provider", "kind")
+    return {c["name"]: c.get("provider", default) for c in spec.get("clusters") or []}
 
 
 # How other clusters reach a cluster's node, per provider (kind's and
@@ -175,11 +177,11 @@ NODE_HOSTS = {"kind": ("{}-control-plane", 6443), "minikube": ("{}", 8443)}
 
 
 def node_port_addresses(repo, repo_facts, objs_by_cluster, problems):
-    provider = provider_of(repo)
-    if provider not in NODE_HOSTS:
-        return 0  # existing clusters: no node host is known
-    host, api_port = NODE_HOSTS[provider]
     central = next(c for c in repo_facts if c["role"] == "central")["name"]
+    provider = providers_of(repo)[central]
+    if provider not in NODE_HOSTS:
+        return 0  # an existing central cluster: no node host is known
+    host, api_port = NODE_HOSTS[provider]
     node_ports = {int(p["nodePort"]): s for s in services(objs_by_cluster.get(central, [])).values()
                   for p in s["spec"].get("ports", []) if s["spec"].get("type") == "NodePort" and "nodePort" in p}
     address = re.compile(r"(?<![\w.-])(https?://)?" + re.escape(host.format(central)) + r":(\d+)")
@@ -245,10 +247,11 @@ LOOPBACK_ONLY = {"component": ["kube-controller-manager", "kube-scheduler", "etc
 
 def check_loopback_targets(repo, objs_by_cluster, problems):
     checked = 0
-    provider = provider_of(repo)
+    providers = providers_of(repo)
     for cluster, objs in objs_by_cluster.items():
         # Where the bootstrap could pass kubeadm another bind address: kind's
         # config, minikube's --extra-config flags in step 00.
+        provider = providers.get(cluster)
         config = (os.path.join(repo, "bootstrap", "kind", cluster + ".yaml") if provider == "kind" else
                   os.path.join(repo, "bootstrap", "00-create-clusters.sh") if provider == "minikube" else "")
         if not os.path.exists(config):

@@ -43,7 +43,8 @@ std::string IngestPortName(const model::Model& model, Backend backend, Protocol 
 }
 
 void EmitIngest(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  const bool node_ports = model.mesh.type == "none";
+  const bool node_ports = endpoints::IngestOnNodePorts(model);
+  const bool load_balancer = endpoints::IngestOnLoadBalancer(model);
   std::string servers, container_ports;
   for (const std::string& env : Instances(model)) {
     for (const Listener& l : Listeners()) {
@@ -68,7 +69,10 @@ void EmitIngest(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   const std::string dir = std::string(kIngestPath) + "/";
   const std::string central = model.Central().name;
   PutTemplate(tree, diags, "ingest", dir + "kustomization.yaml", "ingest/kustomization.yaml", model,
-              {{"central", central}, {"reached_by", node_ports ? "node ports of " + central : "the mesh"}});
+              {{"central", central},
+               {"reached_by", node_ports      ? "node ports of " + central
+                              : load_balancer ? "a LoadBalancer Service at " + model.backends.ingest_host
+                                              : "the mesh"}});
   PutTemplate(tree, diags, "ingest", dir + "nginx.conf", "ingest/nginx.conf", model, {{"servers", servers}});
   PutTemplate(tree, diags, "ingest", dir + "certificate.yaml", "ingest/certificate.yaml", model,
               {{"host", endpoints::IngestHost(model)}});
@@ -78,6 +82,9 @@ void EmitIngest(const model::Model& model, out::OutputTree& tree, diag::Diagnost
               {{"central", central},
                {"ports", service_ports},
                {"node_ports", render::Flag(node_ports)},
+               {"load_balancer", render::Flag(load_balancer)},
+               {"over_mesh", render::Flag(model.mesh.type != "none")},
+               {"ingest_host", model.backends.ingest_host},
                {"export", MeshExportMetadata(model)}});
 }
 

@@ -41,7 +41,8 @@ std::string NodePortsReachedBy(const model::Model& model) {
   if (provider == "minikube") {
     return "node ports of the central cluster's minikube node, on the docker network " + DockerNetwork(model);
   }
-  return "node ports of the central cluster, at an address its provider publishes";
+  return "the proxy's LoadBalancer Service, at " + model.backends.ingest_host +
+         " (backends.ingest.host: point that DNS name at the Service's address)";
 }
 
 }  // namespace lgtmgen::endpoints

@@ -106,9 +106,17 @@ int IngestServicePort(const model::Model& model, Backend backend, Protocol proto
   return IngestNodePort(model, backend, protocol, environment) - 30000 + 8443;
 }
 
+bool IngestOnNodePorts(const model::Model& model) {
+  return model.mesh.type == "none" && !NodeHost(model, model.Central()).empty();
+}
+
+bool IngestOnLoadBalancer(const model::Model& model) {
+  return model.mesh.type == "none" && NodeHost(model, model.Central()).empty();
+}
+
 int IngestPort(const model::Model& model, Backend backend, Protocol protocol, const std::string& environment) {
-  return model.mesh.type == "none" ? IngestNodePort(model, backend, protocol, environment)
-                                   : IngestServicePort(model, backend, protocol, environment);
+  return IngestOnNodePorts(model) ? IngestNodePort(model, backend, protocol, environment)
+                                  : IngestServicePort(model, backend, protocol, environment);
 }
 
 std::string WritePath(Backend backend, Protocol protocol) {
@@ -124,8 +132,9 @@ std::string WritePath(Backend backend, Protocol protocol) {
 std::string IngestHost(const model::Model& model) {
   const std::string central = model.Central().name;
   const std::string& mesh = model.mesh.type;
-  // No mesh: the central cluster's node ports (endpoints/addresses.h).
-  if (mesh == "none") return NodeHost(model, model.Central());
+  // No mesh: the central cluster's node ports (endpoints/addresses.h), or
+  // the DNS name of the proxy's LoadBalancer when lgtmgen knows no node.
+  if (mesh == "none") return IngestOnNodePorts(model) ? NodeHost(model, model.Central()) : model.backends.ingest_host;
   // Linkerd's service mirror names the copy of an exported service
   // <service>-<source cluster>, in the same namespace.
   if (mesh == "linkerd") return fmt::format("{}-{}.{}.svc.cluster.local", kIngestService, central, kIngestNamespace);

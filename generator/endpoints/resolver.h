@@ -82,8 +82,14 @@ inline constexpr const char* kIngestNamespace = "lgtm-ingest";
 [[nodiscard]] int IngestServicePort(const model::Model& model, Backend backend, Protocol protocol,
                                     const std::string& environment);
 
+/// With mesh: none, remote agents reach the ingest proxy on node ports of the
+/// central cluster's node (kind, minikube), or through its LoadBalancer
+/// Service at backends.ingest.host (an existing central cluster).
+[[nodiscard]] bool IngestOnNodePorts(const model::Model& model);
+[[nodiscard]] bool IngestOnLoadBalancer(const model::Model& model);
+
 /// The port remote agents connect to the ingest proxy on for the same: the
-/// node port with mesh: none, else the Service port.
+/// node port on node ports, else the Service port.
 [[nodiscard]] int IngestPort(const model::Model& model, Backend backend, Protocol protocol,
                              const std::string& environment);
 
@@ -92,8 +98,9 @@ inline constexpr const char* kIngestNamespace = "lgtm-ingest";
 [[nodiscard]] std::string WritePath(Backend backend, Protocol protocol);
 
 /// The name remote agents reach the ingest proxy by, and its certificate's
-/// DNS name: the central kind node (mesh: none), Linkerd's mirror of the
-/// proxy's Service, or the Service's global name (Istio, Cilium ClusterMesh).
+/// DNS name: the central cluster's node host or backends.ingest.host (mesh:
+/// none), Linkerd's mirror of the proxy's Service, or the Service's global
+/// name (Istio, Cilium ClusterMesh).
 [[nodiscard]] std::string IngestHost(const model::Model& model);
 
 /// The backend namespace for an environment: "mimir", or "mimir-prod".

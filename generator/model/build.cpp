@@ -105,6 +105,7 @@ class Builder {
     Set(out.retention.traces, r, "traces");
     Set(out.size, b, "size");
     out.federation = b.value("federation", false);
+    Set(out.ingest_host, Sub(b, "ingest"), "host");
   }
 
   static void BuildGrafana(const ordered_json& g, const Platform& platform, Grafana& out) {

@@ -69,6 +69,9 @@ struct Backends {
   Retention retention;
   std::string size = "small";
   bool federation = false;
+  /// The DNS name of the central ingest proxy's LoadBalancer (an existing
+  /// central cluster without a mesh); empty otherwise.
+  std::string ingest_host;
 };
 
 struct Grafana {

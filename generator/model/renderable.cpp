@@ -26,18 +26,10 @@ void CheckPlatform(const Model& model, const spec::Document& doc, diag::Diagnost
              "on existing clusters use loadBalancer: none (the cluster's own load balancer serves)");
     }
   }
-  // Node ports are no cross-cluster path to existing clusters (their
-  // addresses are unknown to lgtmgen); a mesh's gateway, a LoadBalancer, is.
-  const Cluster& central = model.Central();
+  // Federation scrapes node ports, no cross-cluster path to existing
+  // clusters (their addresses are unknown to lgtmgen).
   for (const Cluster& c : model.clusters) {
-    if (c.role == "remote" && c.HasAgents() && model.mesh.type == "none" && !central.IsLocal()) {
-      NotYet(diags, doc.ValueLoc(c.pointer + "/role"),
-             fmt::format("remote cluster '{}' with agents, its central cluster on provider {}, with mesh.type: none",
-                         c.name, central.provider),
-             "with no mesh, remote agents reach the central cluster's ingest proxy on node ports of a kind or "
-             "minikube node; for an existing central cluster use mesh.type istio or linkerd, whose gateway is a "
-             "LoadBalancer");
-    } else if (c.Federated() && !c.IsCentral() && !c.IsLocal()) {
+    if (c.Federated() && !c.IsCentral() && !c.IsLocal()) {
       NotYet(diags, doc.ValueLoc(c.pointer + "/metricsTransport"),
              fmt::format("metricsTransport: federation of cluster '{}' on provider {}", c.name, c.provider),
              "the central cluster scrapes /federate on the cluster's node ports by a kind or minikube node name; "

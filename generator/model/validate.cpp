@@ -38,6 +38,7 @@ class Validator {
     CheckCidrs();
     CheckMinikubeProfiles();
     CheckMixedProviders();
+    CheckIngestHost();
     CheckArgoCdCluster();
     CheckRoles();
     CheckMesh();
@@ -191,6 +192,30 @@ class Validator {
                                  central.name, local_kind, c.name),
                      "use metricsTransport: remote-write: the cluster writes to central");
       }
+    }
+  }
+
+  // Without a mesh, remote agents reach the central ingest proxy on node
+  // ports of a node lgtmgen creates, or, on an existing central cluster,
+  // through a LoadBalancer at the DNS name backends.ingest.host.
+  void CheckIngestHost() {
+    const bool by_name = m_.mesh.type == "none" && !m_.Central().IsLocal() && m_.remotes_with_agents > 0;
+    const std::string& host = m_.backends.ingest_host;
+    if (by_name && host.empty()) {
+      const Cluster& sender = *std::find_if(m_.clusters.begin(), m_.clusters.end(), [](const Cluster& c) {
+        return c.role == "remote" && c.HasAgents();
+      });
+      diags_.Error(Given("/backends") ? At("/backends") : At(sender.pointer + "/name"),
+                   fmt::format("remote agents need backends.ingest.host to reach the existing central cluster '{}' "
+                               "without a mesh",
+                               m_.Central().name),
+                   "name the DNS host you will point at the ingest proxy's LoadBalancer (backends: {ingest: {host: "
+                   "ingest.example.com}}), or use mesh.type istio or linkerd");
+    } else if (!by_name && !host.empty()) {
+      diags_.Warning(At("/backends/ingest/host"), "backends.ingest.host is ignored",
+                     "it names the ingest proxy of an existing central cluster that remote agents reach without a "
+                     "mesh; here they reach it " +
+                         std::string(m_.mesh.type != "none" ? "through the mesh" : "on node ports"));
     }
   }
 

@@ -12,7 +12,9 @@ validate-repo cannot know, for one rendered repository:
   locally needs central's Service (and a local stand-in, when there is one,
   has the same port). With mesh none, `<central node>:<nodePort>` needs a
   NodePort Service on central with that node port; the central node is
-  `<central>-control-plane` on kind, the profile `<central>` on minikube.
+  `<central>-control-plane` on kind, the profile `<central>` on minikube; on
+  an existing central cluster `<backends.ingest.host>:<port>` needs a
+  LoadBalancer Service there with that port.
 * monitors: every ServiceMonitor selects a Service (rendered, or one the
   platform or an operator makes, PLATFORM_SERVICES) whose ports include each
   endpoint's port name; every PodMonitor selects a pod template whose
@@ -177,14 +179,25 @@ NODE_HOSTS = {"kind": ("{}-control-plane", 6443), "minikube": ("{}", 8443)}
 
 
 def node_port_addresses(repo, repo_facts, objs_by_cluster, problems):
+    """Every `<central node>:<port>` a rendered object writes to is a node
+    port of a NodePort Service on central; on an existing central cluster,
+    every `<backends.ingest.host>:<port>` is a port of a LoadBalancer
+    Service there."""
     central = next(c for c in repo_facts if c["role"] == "central")["name"]
     provider = providers_of(repo)[central]
-    if provider not in NODE_HOSTS:
-        return 0  # an existing central cluster: no node host is known
-    host, api_port = NODE_HOSTS[provider]
-    node_ports = {int(p["nodePort"]): s for s in services(objs_by_cluster.get(central, [])).values()
-                  for p in s["spec"].get("ports", []) if s["spec"].get("type") == "NodePort" and "nodePort" in p}
-    address = re.compile(r"(?<![\w.-])(https?://)?" + re.escape(host.format(central)) + r":(\d+)")
+    central_services = services(objs_by_cluster.get(central, [])).values()
+    if provider in NODE_HOSTS:
+        host, api_port = NODE_HOSTS[provider]
+        host, kind, field = host.format(central), "NodePort", "nodePort"
+    else:
+        with open(os.path.join(repo, "lgtm.yaml")) as f:
+            host = (((yaml.safe_load(f) or {}).get("backends") or {}).get("ingest") or {}).get("host")
+        if not host:
+            return 0  # no name lgtmgen knows: remote agents reach central over a mesh
+        api_port, kind, field = None, "LoadBalancer", "port"
+    ports = {int(p[field]) for s in central_services if s["spec"].get("type") == kind
+             for p in s["spec"].get("ports", []) if field in p}
+    address = re.compile(r"(?<![\w.-])(https?://)?" + re.escape(host) + r":(\d+)")
     checked = 0
     for cluster, objs in objs_by_cluster.items():
         for o in objs:
@@ -193,9 +206,9 @@ def node_port_addresses(repo, repo_facts, objs_by_cluster, problems):
                 if port == api_port:
                     continue  # the API server (Argo CD, mesh links)
                 checked += 1
-                if port not in node_ports:
+                if port not in ports:
                     problems.append(f"{cluster}: {o['_app']} {o['kind']} {o['metadata'].get('name')} writes to "
-                                    f"{m.group(0)}: no NodePort Service on {central} has node port {port}")
+                                    f"{m.group(0)}: no {kind} Service on {central} has {field} {port}")
     return checked
 
 
@@ -382,7 +395,7 @@ def main():
     facts = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(args.repo, "clusters", "*", "cluster.json")))]
     problems = []
     counts = {"addresses": check_addresses(facts, objs, problems),
-              "node ports": node_port_addresses(args.repo, facts, objs, problems),
+              "ingest ports": node_port_addresses(args.repo, facts, objs, problems),
               "monitors": check_monitors(objs, problems),
               "reachable central Services": check_tenant_boundary(facts, objs, problems),
               "control-plane targets": check_loopback_targets(args.repo, objs, problems),

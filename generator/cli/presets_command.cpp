@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <ostream>
 
@@ -78,7 +79,10 @@ Command AddPresetsCommand(CLI::App& app, Context& ctx) {
   init->add_option("-o,--output", o->init_output, "file to write (default: standard output); never overwritten");
   return {cmd, [o, list, show, &ctx] {
             if (list->parsed()) {
-              for (const Preset& p : ListPresets()) ctx.out << fmt::format("{:<16} {}\n", p.name, p.summary);
+              const std::vector<Preset> presets = ListPresets();
+              size_t width = 0;  // the longest name, so the summaries line up
+              for (const Preset& p : presets) width = std::max(width, p.name.size());
+              for (const Preset& p : presets) ctx.out << fmt::format("{:<{}}  {}\n", p.name, width, p.summary);
               return static_cast<int>(kOk);
             }
             if (show->parsed()) return Show(o->show_name, ctx);

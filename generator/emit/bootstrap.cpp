@@ -1,6 +1,7 @@
 // bootstrap/: kind cluster configs and the numbered scripts that create the
-// kind clusters or minikube profiles, install Argo CD, create Secrets from the environment and hand
-// over to argocd/root.yaml. Also the Argo CD and Cilium values they install.
+// kind clusters or minikube profiles, install Argo CD, create Secrets from
+// the environment and hand over to argocd/root.yaml. Also the Argo CD and
+// Cilium values they install.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -418,7 +419,7 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                {"docker_network", endpoints::DockerNetwork(model)},
                {"minikube", render::Flag(minikube)},
                {"kicbase_image", minikube ? model.catalog.ImageRef("kicbase") : ""},
-               {"kubernetes_version", minikube ? model.catalog.manifests.at("minikube-kubernetes") : ""},
+               {"kubernetes_version", minikube ? LocalKubernetesVersion(model) : ""},
                {"kind", render::Flag(kind)},
                {"kind_contexts", render::Flag(kind && existing.empty())},
                {"mixed_contexts", render::Flag(!existing.empty())},

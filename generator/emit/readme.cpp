@@ -107,7 +107,7 @@ std::string IngestTransport(const model::Model& model) {
     return "Cilium ClusterMesh: only the proxy's Service is global (`service.cilium.io/global`), with a stand-in on "
            "each remote (components/mesh/global-services/), encrypted by WireGuard";
   }
-  return endpoints::NodePortsReachedBy(model);
+  return endpoints::IngestWithoutMeshReachedBy(model);
 }
 
 // The README's tenant boundary section: where remote writes enter, and why.

@@ -35,7 +35,7 @@ std::string DockerNetwork(const model::Model& model) {
   return "";
 }
 
-std::string NodePortsReachedBy(const model::Model& model) {
+std::string IngestWithoutMeshReachedBy(const model::Model& model) {
   const std::string& provider = model.Central().provider;
   if (provider == "kind") return "node ports of the central cluster's control-plane node, on kind's docker network";
   if (provider == "minikube") {

@@ -43,7 +43,9 @@ namespace lgtmgen::endpoints {
 /// cluster exists already.
 [[nodiscard]] std::string DockerNetwork(const model::Model& model);
 
-/// How NodeHost reaches node ports, completing "reached at ..." in docs.
-[[nodiscard]] std::string NodePortsReachedBy(const model::Model& model);
+/// How remote agents reach the central ingest proxy without a mesh, completing
+/// "reached by ..." in docs: node ports of central's NodeHost, or (an existing
+/// central cluster) its LoadBalancer at backends.ingest.host.
+[[nodiscard]] std::string IngestWithoutMeshReachedBy(const model::Model& model);
 
 }  // namespace lgtmgen::endpoints

@@ -34,6 +34,9 @@ validate-repo cannot know, for one rendered repository:
   ServiceAccount is granted exactly the read access its configuration uses.
 * outage budget (outage_budget.py): every sender to the central cluster
   retries through a 30-minute central outage before discarding anything.
+* Secret references (secret_refs.py): every Secret a pod cannot start
+  without is rendered, issued by cert-manager, made by the bootstrap or by a
+  known controller.
 * tenant boundary (tenant_boundary.py): every central Service a remote
   cluster reaches (node port, load balancer, Linkerd export, global service,
   Istio east-west passthrough) authenticates the caller and fixes the tenant
@@ -57,6 +60,7 @@ from agent_rbac import check_agent_rbac  # noqa: E402
 from label_contract import check_label_contract  # noqa: E402
 from operator_objects import PLATFORM_SERVICES, collector_services, platform_service  # noqa: E402
 from outage_budget import check_outage_budget  # noqa: E402
+from secret_refs import check_secret_refs  # noqa: E402
 from tenant_boundary import check_tenant_boundary  # noqa: E402
 
 SERVICE_ADDRESS = re.compile(r"(https?://)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9-]+)\.svc(\.cluster\.local)?:(\d+)")
@@ -402,7 +406,8 @@ def main():
               "generated or live-patched fields": check_drift(args.repo, objs, problems),
               "label-contract facts": check_label_contract(args.repo, facts, objs, problems),
               "agents' RBAC": check_agent_rbac(objs, problems),
-              "senders' outage budgets": check_outage_budget(objs, problems)}
+              "senders' outage budgets": check_outage_budget(objs, problems),
+              "Secret references": check_secret_refs(args.repo, objs, problems)}
     for p in problems:
         print("FAIL", p)
     total = sum(len(v) for v in objs.values())

@@ -32,7 +32,9 @@ def pod_templates(objs):
         out.append({"namespace": o["metadata"]["namespace"], "labels": md.get("labels") or {},
                     "annotations": md.get("annotations") or {},
                     "images": [c.get("image", "") for c in containers],
-                    "ports": {p.get("name") for c in containers for p in c.get("ports", []) or []}})
+                    "ports": {p.get("name") for c in containers for p in c.get("ports", []) or []},
+                    "port_images": {p.get("name"): c.get("image", "") for c in containers
+                                    for p in c.get("ports", []) or []}})
     return out + operator_pods(objs)
 
 
@@ -134,11 +136,15 @@ def _monitor_scrapes(objs, workloads, series, external, monitor_filter):
                         and selects({"matchLabels": s["spec"]["selector"]}, w["labels"])]
             else:
                 base = set(POD_MONITOR_TARGET_LABELS)
+                # A named port is scraped only on pods that have it, from
+                # the container that serves it.
                 pods = [w for w in workloads if (namespaces is None or w["namespace"] in namespaces)
-                        and selects(spec.get("selector"), w["labels"])]
+                        and selects(spec.get("selector"), w["labels"])
+                        and ("port" not in ep or ep["port"] in w["ports"])]
             targets = base | _relabel_targets(ep.get("relabelings"))
             for pod in pods:
-                exporter = _exporter(pod["images"])
+                port_image = (pod.get("port_images") or {}).get(ep.get("port")) if kind == "PodMonitor" else None
+                exporter = _exporter([port_image] if port_image is not None else pod["images"])
                 serves = _alloy_serves(objs, pod) if exporter == "alloy" else (lambda metric: True)
                 _scrape_exporter(series, exporter, targets, honor, external, source, serves)
 

@@ -6,7 +6,8 @@ files in order, each Kustomize source built with kubectl kustomize.
 
 objects(repo, chart_src, helm_lite) -> {cluster: [Object]}; an Object is the
 rendered manifest plus the Application it came from ("_app") and its source
-("_source").
+("_source"). Pod templates of namespaces enrolled in an Istio (sidecar) or
+Linkerd mesh carry the proxy container the injector adds ("_injected").
 """
 import concurrent.futures
 import glob
@@ -218,6 +219,60 @@ def crd_api_versions(objs):
 BOOTSTRAP_API_VERSIONS = {"argoproj.io/v1alpha1", "cilium.io/v2", "cilium.io/v2alpha1", "gateway.networking.k8s.io/v1"}
 
 
+# What a mesh's proxy injector adds to a pod of an enrolled namespace: the
+# proxy container with its metrics port, and the labels it sets. The
+# injectors skip host-network pods and pods that opt out.
+INJECTED_PROXIES = {
+    "istio": {"enrolled": ("labels", "istio-injection", "enabled"),
+              "opt_out": ("sidecar.istio.io/inject", "false"),
+              "container": {"name": "istio-proxy", "image": "docker.io/istio/proxyv2",
+                            "ports": [{"name": "http-envoy-prom", "containerPort": 15090}]},
+              "labels": {"security.istio.io/tlsMode": "istio", "service.istio.io/canonical-name": "injected"}},
+    "linkerd": {"enrolled": ("annotations", "linkerd.io/inject", "enabled"),
+                "opt_out": ("linkerd.io/inject", "disabled"),
+                "container": {"name": "linkerd-proxy", "image": "cr.l5d.io/linkerd/proxy",
+                              "ports": [{"name": "linkerd-admin", "containerPort": 4191}]},
+                "labels": {"linkerd.io/control-plane-ns": "linkerd"}},
+}
+INJECTABLE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job"}
+
+
+def enrolled_namespaces(apps):
+    """{(cluster, namespace): mesh} for the namespaces Applications create
+    with a mesh's enrolment label or annotation."""
+    out = {}
+    for cluster, app in apps:
+        spec = app["spec"]
+        meta = (spec.get("syncPolicy") or {}).get("managedNamespaceMetadata") or {}
+        for mesh, rule in INJECTED_PROXIES.items():
+            field, key, value = rule["enrolled"]
+            if (meta.get(field) or {}).get(key) == value:
+                out[(cluster["name"], spec["destination"]["namespace"])] = mesh
+    return out
+
+
+def inject_proxies(cluster, objs, enrolled):
+    """Adds the proxy an injector would add to each pod template of an
+    enrolled namespace (marked "_injected")."""
+    for o in objs:
+        if o["kind"] not in INJECTABLE_KINDS:
+            continue
+        mesh = enrolled.get((cluster, o["metadata"].get("namespace")))
+        if mesh is None:
+            continue
+        rule = INJECTED_PROXIES[mesh]
+        tpl = (o.get("spec") or {}).get("template") or {}
+        md, spec = tpl.setdefault("metadata", {}), tpl.get("spec") or {}
+        key, off = rule["opt_out"]
+        if spec.get("hostNetwork") or (md.get("annotations") or {}).get(key) == off \
+                or (md.get("labels") or {}).get(key) == off:
+            continue
+        if any(c.get("name") == rule["container"]["name"] for c in spec.get("containers") or []):
+            continue
+        spec.setdefault("containers", []).append(dict(rule["container"], _injected=True))
+        md["labels"] = dict(md.get("labels") or {}, **rule["labels"])
+
+
 def objects(repo, chart_src, helm_lite):
     apps = applications(repo)
     prefix = gitops_prefix(repo)
@@ -247,6 +302,7 @@ def objects(repo, chart_src, helm_lite):
                 out[cluster].append(dict(o, _app=app, _ns=job[3]))
         return out
 
+    enrolled = enrolled_namespaces(apps)
     # Charts that render a kind only when its API is served are rendered a
     # second time with the CRDs the first pass found on each cluster.
     first = render_all({})
@@ -266,5 +322,8 @@ def objects(repo, chart_src, helm_lite):
             md = o.setdefault("metadata", {})
             if o["kind"] not in CLUSTER_SCOPED and not md.get("namespace"):
                 md["namespace"] = o["_ns"]
+        # At admission, on Pods: never a difference Argo CD sees, so the
+        # second render gets the same proxies.
+        inject_proxies(cluster, objs + rerendered[cluster], enrolled)
         result[cluster] = objs
     return result

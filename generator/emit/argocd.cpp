@@ -95,6 +95,7 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
 
   PutTemplate(tree, diags, "argocd", "argocd/projects/central.yaml", "argocd/project-central.yaml", model,
               {{"central", model.Central().name},
+               {"ingress_nginx", render::Flag(InstallsIngressController(model))},
                {"source_repos", SourceRepos(model, true)},
                {"destinations", CentralDestinations(model)}});
   std::set<std::string> agent_namespaces;
@@ -110,7 +111,8 @@ void EmitArgoCd(const model::Model& model, out::OutputTree& tree, diag::Diagnost
   // What every agents project shares; each adds its name, description and destinations.
   const render::Vars project = {{"source_repos", SourceRepos(model, false)},
                                 {"istio", render::Flag(model.mesh.type == "istio")},
-                                {"linkerd_viz", render::Flag(model.HasAddon("linkerd-viz"))}};
+                                {"linkerd_viz", render::Flag(model.HasAddon("linkerd-viz"))},
+                                {"metrics_server", render::Flag(model.HasAddon("metrics-server"))}};
   if (!agent_namespaces.empty() && model.isolation != "instances") {
     std::string destinations;
     for (const std::string& ns : agent_namespaces) destinations += fmt::format("- name: \"*\"\n  namespace: {}\n", ns);

@@ -277,6 +277,18 @@ std::string SecretSteps(const model::Model& model) {
       "put_secret \"${{CENTRAL}}\" grafana {0} \"admin-user=${{GRAFANA_ADMIN_USER}}\" "
       "\"admin-password=${{grafana_password}}\"\n",
       model.grafana.admin_secret);
+  if (model.HasAddon("kiali")) {
+    // Kiali lists Grafana's dashboards through its API and reads secrets
+    // from its own namespace only; its session signing key must be 16, 24
+    // or 32 bytes, and is kept across re-runs like every generated value.
+    out += fmt::format(
+        "# Kiali: Grafana's credentials (the same admin) and its signing key, namespace {0}.\n"
+        "kiali_key=$(secret_key \"${{CENTRAL}}\" {0} kiali-credentials signing-key)\n"
+        "[[ -n ${{kiali_key}} ]] || kiali_key=$(openssl rand -hex 16)\n"
+        "put_secret \"${{CENTRAL}}\" {0} kiali-credentials \"grafana-username=${{GRAFANA_ADMIN_USER}}\" "
+        "\"grafana-password=${{grafana_password}}\" \"signing-key=${{kiali_key}}\"\n",
+        kIstioNamespace);
+  }
   out += AlertingSecretSteps(model);
   const model::Storage& s = model.backends.storage;
   if (s.type != "s3") return out;

@@ -38,6 +38,7 @@ std::string ClusterFactsJson(const model::Model& model, const model::Cluster& c)
   facts["logShipper"] = Fact(model, c, "logShipper");
   facts["metricsTransport"] = Fact(model, c, "metricsTransport");
   facts["mesh"] = model.mesh.type;
+  facts["provider"] = c.provider;
   facts["backendSet"] = BackendSet(model, c);
   for (const char* app : kAllApps) facts[AppFact(app)] = Fact(model, c, AppFact(app));
   facts["server"] = ApiServerForArgoCd(model, c);

@@ -81,6 +81,13 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          InstanceName("tempo", env), central, kWaveBackends, false, false, true});
   }
   add({"grafana", "grafana", "grafana", "", "grafana", kGrafanaNamespace, central, kWaveApps, false, false, true});
+  if (InstallsIngressController(model)) {
+    add({"ingress-nginx", "ingress-nginx", "ingress-nginx", "", "addons", kIngressNamespace, central, kWaveBackends,
+         false, false, true});
+  }
+  if (model.HasAddon("kiali")) {
+    add({"kiali", "kiali-server", "kiali", "", "addons", kIstioNamespace, central, kWaveApps, false, false, true});
+  }
 
   // Every cluster but a control cluster (see Meshed).
   const std::vector<Selector> meshed = {Is("role", {"central", "remote"})};
@@ -179,6 +186,13 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
          std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle + kIgnoreCrdConversionCaBundle +
              IgnoreSecretData({"opentelemetry-operator-controller-manager-service-cert"})});
   }
+  if (model.HasAddon("metrics-server")) {
+    // Only where the bootstrap made the cluster: managed clusters bring their
+    // own, and two would fight over the APIService v1beta1.metrics.k8s.io.
+    add({"metrics-server", "metrics-server", "metrics-server", "", "addons", "kube-system",
+         {Is("role", {"central", "remote"}), Is("provider", {"kind", "minikube"})}, kWaveAgents, false, false,
+         false});
+  }
   if (model.apps_in_use.count("otel-demo") != 0) {
     add({"otel-demo", "opentelemetry-demo", "otel-demo", "otel-demo", "apps", "otel-demo",
          {Is(AppFact("otel-demo"), {"true"})}, kWaveApps, false, true, false});
@@ -220,13 +234,19 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
     out.push_back({"linkerd-gateway-policy", "central cluster: keeps Linkerd's multicluster gateway to the ingest proxy",
                    kLinkerdGatewayPolicyPath, central, true, "linkerd-multicluster", kWaveMesh, false});
   }
+  if (HasMeshTelemetry(model)) {
+    out.push_back({"mesh-telemetry", "cluster in the mesh that ships telemetry: the mesh's monitors and tracing",
+                   kMeshTelemetryPath,
+                   {Is("role", {"central", "remote"}), {"agentScenario", "NotIn", {"none"}}}, false,
+                   MeshTelemetryNamespace(model), kWaveAgents, true});
+  }
   if (NeedsGlobalServiceStubs(model)) {
     out.push_back({"global-services", "remote cluster that ships telemetry: the stand-in of central's ingest proxy",
                    kGlobalServicesPath,
                    {Is("role", {"remote"}), {"agentScenario", "NotIn", {"none"}}}, false, "default", kWaveMesh,
                    false});
   }
-  if (!model.dashboards.empty()) {
+  if (RepoDashboardCount(model) > 0) {
     out.push_back({"dashboards", "central cluster: the Grafana dashboards (dashboards/)", "dashboards", central, true,
                    kGrafanaNamespace, kWaveApps, false, true});
   }
@@ -251,6 +271,26 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
                    kWaveAgents, true});
   }
   return out;
+}
+
+bool HasMeshTelemetry(const model::Model& model) {
+  const auto& used = model.scenarios_in_use;
+  return (model.mesh.type == "istio" || model.mesh.type == "linkerd") && used.size() > used.count("none");
+}
+
+std::string MeshTelemetryNamespace(const model::Model& model) {
+  return model.mesh.type == "istio" ? kIstioNamespace : "linkerd";
+}
+
+bool MeshTracing(const model::Model& model) {
+  return HasMeshTelemetry(model) && model.mesh.type == "istio" && !model.mesh.IstioAmbient();
+}
+
+std::string MeshTracingProvider(const model::Model& model, const model::Cluster& cluster) {
+  if (!MeshTracing(model) || !cluster.HasAgents()) return "";
+  // Istio names a provider's Service by its fully qualified host.
+  return fmt::format("- name: otel\n  opentelemetry:\n    service: {}.cluster.local\n    port: 4317",
+                     LocalOtlpHost(cluster.agents));
 }
 
 bool Meshed(const model::Model& model, const model::Cluster& cluster) {
@@ -297,6 +337,7 @@ std::string Fact(const model::Model& model, const model::Cluster& cluster, const
   if (key == "logShipper") return cluster.agents == "prometheus-vector" ? cluster.log_shipper : "";
   if (key == "metricsTransport") return cluster.agents == "prometheus-vector" ? cluster.metrics_transport : "";
   if (key == "mesh") return model.mesh.type;
+  if (key == "provider") return cluster.provider;
   return {};
 }
 
@@ -353,6 +394,38 @@ bool NeedsFleetCa(const model::Model& model) { return SelfSignedTls(model) || Ne
 std::string IngestUserFile(const std::string& environment) { return InstanceName("htpasswd", environment); }
 
 bool GrafanaExposed(const model::Model& model) { return !model.grafana.host.empty(); }
+
+std::vector<std::string> FleetViewTenants(const model::Model& model) {
+  const model::Cluster& central = model.Central();
+  const std::string env = endpoints::InstanceOf(model, central);
+  std::set<std::string> tenants;
+  for (const model::Cluster& c : model.clusters) {
+    if (!c.tenant.empty() && endpoints::InstanceOf(model, c) == env) tenants.insert(c.tenant);
+  }
+  if (model.backends.federation || tenants.empty()) return {tenants.begin(), tenants.end()};
+  if (!central.tenant.empty()) return {central.tenant};
+  return {*tenants.begin()};
+}
+
+std::string FleetViewSlug(const model::Model& model) {
+  const std::string env = endpoints::InstanceOf(model, model.Central());
+  if (model.backends.federation) return InstanceName(naming::kAllTenantsSlug, env);
+  const std::vector<std::string> tenants = FleetViewTenants(model);
+  return naming::TenantKey(tenants.empty() ? "" : tenants.front(), env);
+}
+
+size_t RepoDashboardCount(const model::Model& model) {
+  return static_cast<size_t>(std::count_if(model.dashboards.begin(), model.dashboards.end(),
+                                           [](const model::Dashboard& d) { return d.gnet_id == 0; }));
+}
+
+bool InstallsIngressController(const model::Model& model) {
+  return GrafanaExposed(model) && model.grafana.expose == "ingress" && model.Central().IsLocal();
+}
+
+std::string IngressServiceType(const model::Model& model) {
+  return model.platform.load_balancer == "none" ? "NodePort" : "LoadBalancer";
+}
 
 bool SelfSignedTls(const model::Model& model) { return GrafanaExposed(model) && model.grafana.tls == "self-signed"; }
 

@@ -113,6 +113,21 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 
 /// True when Grafana gets a host name served through a Gateway or an Ingress.
 [[nodiscard]] bool GrafanaExposed(const model::Model& model);
+/// True when lgtmgen installs ingress-nginx on the central cluster: Grafana
+/// is exposed by an Ingress on a cluster the bootstrap created (an existing
+/// cluster's own ingress controller serves it there).
+[[nodiscard]] bool InstallsIngressController(const model::Model& model);
+/// The Service type of that controller: LoadBalancer from the platform's
+/// pool, or NodePort (kIngressHttpNodePort, kIngressHttpsNodePort) without one.
+[[nodiscard]] std::string IngressServiceType(const model::Model& model);
+/// The dashboards in dashboards/ (catalog and files): all but grafana.com's.
+[[nodiscard]] size_t RepoDashboardCount(const model::Model& model);
+/// The tenants a fleet-wide view on the central cluster reads (Kiali, the
+/// grafana.com dashboards): every tenant of central's backend set with
+/// tenant federation, else central's own, else the first tenant there.
+[[nodiscard]] std::vector<std::string> FleetViewTenants(const model::Model& model);
+/// The datasource set (tenants/<slug>/) for the same tenants.
+[[nodiscard]] std::string FleetViewSlug(const model::Model& model);
 /// True when lgtmgen issues Grafana's certificate (cert-manager, self-signed CA).
 [[nodiscard]] bool SelfSignedTls(const model::Model& model);
 
@@ -122,6 +137,18 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// knows it (the bootstrap reads it from there).
 [[nodiscard]] std::string ApiServerForArgoCd(const model::Model& model, const model::Cluster& cluster);
 
+
+/// True when the mesh (Istio or Linkerd) has telemetry for an agent to
+/// scrape: some cluster runs agents.
+[[nodiscard]] bool HasMeshTelemetry(const model::Model& model);
+/// The namespace of the mesh's monitors: its control plane's.
+[[nodiscard]] std::string MeshTelemetryNamespace(const model::Model& model);
+/// True when the mesh's proxies report spans (Istio sidecars: ztunnel makes
+/// none, and Linkerd's tracing is not configured by lgtmgen yet).
+[[nodiscard]] bool MeshTracing(const model::Model& model);
+/// The mesh's tracing provider of cluster (a YAML list item for istiod's
+/// meshConfig.extensionProviders), "" when its proxies report no spans.
+[[nodiscard]] std::string MeshTracingProvider(const model::Model& model, const model::Cluster& cluster);
 
 /// The clusters a service mesh joins: all but a control cluster.
 [[nodiscard]] bool Meshed(const model::Model& model, const model::Cluster& cluster);
@@ -149,6 +176,7 @@ inline constexpr const char* kMonitoringNamespace = "monitoring";
 inline constexpr const char* kIstioNamespace = "istio-system";
 inline constexpr const char* kIstioExposePath = "components/mesh/istio/expose";
 inline constexpr const char* kGlobalServicesPath = "components/mesh/global-services";
+inline constexpr const char* kMeshTelemetryPath = "components/mesh/telemetry";
 inline constexpr const char* kLinkerdGatewayPolicyPath = "components/mesh/linkerd-gateway-policy";
 inline constexpr const char* kFleetCaPath = "components/fleet-ca";
 inline constexpr const char* kIngestPath = "components/ingest";
@@ -156,6 +184,10 @@ inline constexpr const char* kIngestNamespace = endpoints::kIngestNamespace;
 inline constexpr const char* kFederationPath = "components/federation";
 /// The node port of each cluster's clustermesh-apiserver (ClusterMesh).
 inline constexpr int kClusterMeshApiserverPort = 32379;
+/// ingress-nginx's namespace and node ports (loadBalancer: none).
+inline constexpr const char* kIngressNamespace = "ingress-nginx";
+inline constexpr int kIngressHttpNodePort = 32080;
+inline constexpr int kIngressHttpsNodePort = 32443;
 /// The node port of a federated cluster's /federate endpoint.
 inline constexpr int kFederationNodePort = 30090;
 

@@ -42,7 +42,7 @@ std::string TitleOf(const std::string& json) {
 }  // namespace
 
 void EmitDashboards(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
-  if (model.dashboards.empty()) return;
+  if (RepoDashboardCount(model) == 0) return;
   const render::Vars superset = {{"cluster_label", model.cluster_label}};
   std::vector<DashboardFile> files;
   for (const model::Dashboard& d : model.dashboards) {

@@ -19,6 +19,8 @@ void EmitAlerting(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitMesh(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitFederation(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitAgents(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitMeshTelemetry(const model::Model&, out::OutputTree&, diag::Diagnostics&);
+void EmitAddons(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitPki(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitApps(const model::Model&, out::OutputTree&, diag::Diagnostics&);
 void EmitBootstrap(const model::Model&, out::OutputTree&, diag::Diagnostics&);
@@ -33,9 +35,11 @@ const std::vector<Emitter>& AllEmitters() {
       {"grafana", "components/grafana/: Grafana values", &EmitGrafana},
       {"tenants", "tenants/<tenant>/: Grafana datasources per tenant", &EmitTenants},
       {"mesh", "components/mesh/: the service mesh between the clusters", &EmitMesh},
+      {"mesh-telemetry", "components/mesh/telemetry/: the mesh's scrape monitors and tracing", &EmitMeshTelemetry},
       {"dashboards", "dashboards/: Grafana dashboards, one ConfigMap each", &EmitDashboards},
       {"alerting", "alerts/: rule files, the Alertmanager configuration and their unit tests", &EmitAlerting},
       {"agents", "components/agents/: telemetry agents per scenario", &EmitAgents},
+      {"addons", "components/addons/: metrics-server, Kiali and Grafana's ingress controller", &EmitAddons},
       {"pki", "components/fleet-ca/ and components/ingest/: the fleet CA and the ingest proxy", &EmitPki},
       {"federation", "components/federation/: /federate endpoints (metricsTransport: federation)", &EmitFederation},
       {"apps", "clusters/<name>/apps/: demo apps wired to the cluster's agent", &EmitApps},

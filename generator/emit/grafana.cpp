@@ -72,6 +72,21 @@ void PutDatasources(const model::Model& model, out::OutputTree& tree, diag::Diag
                {"alertmanager_url", fmt::format("http://mimir-gateway.{}.svc", InstanceName("mimir", env))}});
 }
 
+// The values entries (under dashboards.grafana-com) of the grafana.com
+// dashboards, each bound to the fleet-wide view's Mimir datasource.
+std::string GnetDashboards(const model::Model& model) {
+  std::string out;
+  const std::string uid = naming::DatasourceUid("mimir", FleetViewSlug(model));
+  for (const model::Dashboard& d : model.dashboards) {
+    if (d.gnet_id == 0) continue;
+    out += fmt::format(
+        "gnet-{0}:\n  gnetId: {0}\n  revision: {1}\n  datasource:\n    - name: {2}\n      value: {3}\n", d.gnet_id,
+        d.revision, d.datasource_input, uid);
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 void EmitGrafana(const model::Model& model, out::OutputTree& tree, diag::Diagnostics& diags) {
@@ -84,12 +99,15 @@ void EmitGrafana(const model::Model& model, out::OutputTree& tree, diag::Diagnos
               {{"namespace", kGrafanaNamespace},
                {"admin_secret", g.admin_secret},
                {"ingress", render::Flag(ingress)},
+               {"ingress_nginx", render::Flag(InstallsIngressController(model))},
                {"gateway", render::Flag(gateway)},
                {"listener", tls ? "https" : "http"},
                {"tls", render::Flag(tls)},
                {"host", g.host},
                {"tls_secret", g.tls_secret},
-               {"root_url", fmt::format("{}://{}", tls ? "https" : "http", g.host)}});
+               {"root_url", fmt::format("{}://{}", tls ? "https" : "http", g.host)},
+               {"gnet_dashboards", GnetDashboards(model)},
+               {"gnet_datasource", naming::DatasourceUid("mimir", FleetViewSlug(model))}});
   if (exposed && (gateway || SelfSignedTls(model))) EmitExposure(model, tree, diags);
   if (NeedsFleetCa(model)) {
     PutTemplate(tree, diags, "grafana", naming::ComponentValues("cert-manager", "cert-manager"),

@@ -28,7 +28,8 @@ void EmitMeshValues(const model::Model& model, out::OutputTree& tree, diag::Diag
                       {{"cluster", c.name},
                        {"central", render::Flag(c.IsCentral())},
                        {"central_name", model.Central().name},
-                       {"mesh_id", model.name}});
+                       {"mesh_id", model.name},
+                       {"tracing_provider", MeshTracingProvider(model, c)}});
     }
   }
 }

@@ -217,12 +217,21 @@ std::string AlertsSection(const model::Model& model) {
 // The dashboards and alerting sections.
 std::string DashboardsAndAlerts(const model::Model& model) {
   std::string out;
-  if (!model.dashboards.empty()) {
+  const size_t in_repo = RepoDashboardCount(model);
+  if (in_repo > 0) {
     out += fmt::format(
         "\n## Dashboards\n\n{} dashboard(s) in `dashboards/` (see its README), loaded by Grafana's sidecar. Each "
         "starts with a datasource picker: choose the tenant's Mimir (and Loki, Tempo) datasource; the "
         "back ends' own health is in the central cluster's tenant.\n",
-        model.dashboards.size());
+        in_repo);
+  }
+  if (model.dashboards.size() > in_repo) {
+    out += fmt::format(
+        "{}{} dashboard(s) from grafana.com, pinned by revision in `{}`: Grafana "
+        "downloads them when it starts (it needs egress to grafana.com) into the folder \"grafana.com\", bound "
+        "to the datasource `{}`.\n",
+        in_repo > 0 ? "\n" : "\n## Dashboards\n\n", model.dashboards.size() - in_repo,
+        naming::ComponentValues("grafana", "grafana"), naming::DatasourceUid("mimir", FleetViewSlug(model)));
   }
   out += AlertsSection(model);
   if (!out.empty()) out.pop_back();
@@ -235,7 +244,9 @@ std::string LayoutExtra(const model::Model& model) {
   if (model.mesh.type != "none") {
     out += fmt::format("| `components/mesh/` | the {} mesh: its charts' values and manifests |\n", model.mesh.type);
   }
-  if (!model.dashboards.empty()) out += "| `dashboards/` | Grafana dashboards, one ConfigMap per JSON file |\n";
+  if (RepoDashboardCount(model) > 0) {
+    out += "| `dashboards/` | Grafana dashboards, one ConfigMap per JSON file |\n";
+  }
   out += "| `alerts/` | rule files of the Mimir and Loki rulers, the Alertmanager configuration and the rules' unit "
          "tests |\n";
   if (!out.empty()) out.pop_back();

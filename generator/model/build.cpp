@@ -149,6 +149,10 @@ class Builder {
       dash.pointer = spec::Child("/dashboards", i);
       if (d.is_string()) {
         dash.catalog_name = d.get<std::string>();
+      } else if (d.contains("gnetId")) {
+        dash.gnet_id = d["gnetId"].get<int>();
+        dash.revision = d["revision"].get<int>();
+        Set(dash.datasource_input, d, "datasource");
       } else {
         dash.file = d["file"].get<std::string>();
         ReadDashboardFile(dash);

@@ -87,6 +87,9 @@ struct Dashboard {
   std::string file;          ///< set for {file: ...}, as written in the spec
   std::string json_text;     ///< the dashboard JSON (unwrapped from {"dashboard": ...}), pretty-printed
   std::string uid;           ///< the file's dashboard uid, checked while building
+  int gnet_id = 0;           ///< set for {gnetId, revision}: downloaded by Grafana from grafana.com
+  int revision = 0;
+  std::string datasource_input = "DS_PROMETHEUS";  ///< the grafana.com dashboard's Prometheus input
   std::string pointer;
 };
 

@@ -48,9 +48,9 @@ void CheckRenderable(const Model& model, const spec::Document& doc, diag::Diagno
   }
   for (size_t i = 0; i < model.addons.size(); ++i) {
     const std::string& addon = model.addons[i];
-    if (addon != "hubble" && addon != "linkerd-viz") {
+    if (addon == "host-proxy") {
       NotYet(diags, doc.ValueLoc(spec::Child("/addons", i)), "add-on " + addon,
-             "remove it from addons: for now (hubble and linkerd-viz are rendered)");
+             "remove it from addons: for now (hubble, linkerd-viz, metrics-server and kiali are rendered)");
     }
   }
   CheckPlatform(model, doc, diags);

@@ -371,6 +371,11 @@ class Validator {
         diags_.Error(At(c.pointer), fmt::format("cluster '{}' has no environment", c.name),
                      "with isolation: instances every cluster that runs agents names the environment "
                      "whose backends it writes to, e.g. environment: prod");
+      } else if (m_.isolation == "instances" && c.IsCentral() && c.environment.empty()) {
+        // Its tenant's datasources (and the back ends' own telemetry) need a backend set.
+        diags_.Error(At(c.pointer), fmt::format("central cluster '{}' has no environment", c.name),
+                     "with isolation: instances the central cluster names the environment whose backend set "
+                     "holds its own tenant and datasources, e.g. environment: prod");
       }
     }
   }
@@ -421,8 +426,32 @@ class Validator {
       if (!need.empty()) {
         diags_.Error(At(spec::Child("/addons", i)), fmt::format("add-on '{}' needs {}", a, need),
                      "remove the add-on or change the mesh/CNI");
+        continue;
       }
+      if (a == "kiali" && m_.Central().tenant.empty() && !m_.backends.federation) {
+        diags_.Error(At(spec::Child("/addons", i)),
+                     fmt::format("add-on 'kiali' reads the mesh's metrics from central's tenant, and central "
+                                 "cluster '{}' ships no telemetry",
+                                 m_.Central().name),
+                     "give the central cluster agents, or set backends.federation: true (Kiali then reads "
+                     "every tenant)");
+      }
+      if (a == "metrics-server") WarnMetricsServerSkips(spec::Child("/addons", i));
     }
+  }
+
+  // metrics-server goes only on the clusters the bootstrap creates.
+  void WarnMetricsServerSkips(const std::string& at) {
+    std::string names;
+    size_t skipped = 0;
+    for (const Cluster& c : m_.clusters) {
+      if (c.IsLocal() || c.role == "control") continue;
+      if (++skipped <= 3) names += (names.empty() ? "" : ", ") + c.name;
+    }
+    if (skipped == 0) return;
+    if (skipped > 3) names += fmt::format(" and {} more", skipped - 3);
+    diags_.Warning(At(at), fmt::format("add-on metrics-server is not installed on existing clusters ({})", names),
+                   "existing clusters keep the metrics-server they have (managed ones bring their own)");
   }
 
   void CheckStorageAndGrafana() {
@@ -584,6 +613,16 @@ class Validator {
     std::unordered_map<std::string, const Dashboard*> uids;
     for (const Dashboard& d : m_.dashboards) {
       if (!d.catalog_name.empty()) uids.emplace(CatalogDashboardUid(d.catalog_name), nullptr);
+    }
+    std::unordered_map<int, const Dashboard*> gnet_ids;
+    for (const Dashboard& d : m_.dashboards) {
+      if (d.gnet_id == 0) continue;
+      auto [it, inserted] = gnet_ids.emplace(d.gnet_id, &d);
+      if (!inserted) {
+        diags_.Error(At(d.pointer + "/gnetId"), fmt::format("grafana.com dashboard {} is listed twice", d.gnet_id),
+                     "keep one entry, with the revision you want (both would have the dashboard's one uid)")
+            .notes.push_back({At(it->second->pointer + "/gnetId"), "first listed here"});
+      }
     }
     std::unordered_map<std::string, const Dashboard*> stems;
     for (const Dashboard& d : m_.dashboards) {

@@ -96,6 +96,14 @@ class Checker {
     return true;
   }
 
+  static bool KnowsAnyKey(const json& schema, const ordered_json& object) {
+    if (!schema.contains("properties")) return false;
+    for (const auto& [key, unused] : object.items()) {
+      if (schema["properties"].contains(key)) return true;
+    }
+    return false;
+  }
+
   static bool MatchesAny(const std::vector<std::string>& types, const ordered_json& v) {
     for (const auto& t : types) {
       if (TypeMatches(t, v)) return true;
@@ -106,7 +114,8 @@ class Checker {
   void CheckOneOf(const json& schema, const ordered_json& value, const std::string& ptr) {
     // The branch to judge by: among those of the value's type, the first
     // whose required keys the object has all (catalog entry vs inline
-    // group), else the first of its type.
+    // group), else the first that knows one of the object's keys, else the
+    // first of its type.
     const json* fallback = nullptr;
     std::vector<std::string> wanted;
     for (const json& branch_in : schema["oneOf"]) {
@@ -114,7 +123,9 @@ class Checker {
       const auto types = TypesOf(branch);
       if (MatchesAny(types, value)) {
         if (!value.is_object() || HasRequiredKeys(branch, value)) return Check(branch, value, ptr);
-        if (fallback == nullptr) fallback = &branch;
+        if (fallback == nullptr || (!KnowsAnyKey(*fallback, value) && KnowsAnyKey(branch, value))) {
+          fallback = &branch;
+        }
       }
       for (const auto& t : types) wanted.push_back(Describe(t));
     }

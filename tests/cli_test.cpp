@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
+#include "cli/presets.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -102,6 +104,28 @@ TEST_CASE("render, check, and a failed render that leaves the directory untouche
   CHECK(foreign.err.find("was not rendered by lgtmgen") != std::string::npos);
   fs::remove_all(dir);
   fs::remove(bad);
+}
+
+TEST_CASE("every preset says which reference system it reproduces, and how it differs", "[cli]") {
+  const std::vector<cli::Preset> presets = cli::ListPresets();
+  REQUIRE(presets.size() >= 5);
+  std::set<std::string> systems;
+  for (const cli::Preset& p : presets) {
+    INFO("preset " << p.name);
+    const std::string text = cli::PresetText(p.name).value_or("");
+    const std::string header = text.substr(0, text.find("\napiVersion:"));
+    CHECK(header.find("\n# Reproduces: ") != std::string::npos);
+    if (!p.reproduces.empty()) {
+      systems.insert(p.reproduces);
+      CHECK(header.find("\n# Differs:\n#   - ") != std::string::npos);
+    }
+  }
+  // The five reference systems of ../shared/seeds (LGTM-PoC's two versions share a name).
+  CHECK(systems == std::set<std::string>{"agalue/LGTM-PoC", "FaisalAl-Rayes/lgtmo-alloy-o11y", "teddy-ambona/kind-e2e",
+                                         "PoojaSrinivasan18/HPE-CTY"});
+  const CliResult list = RunCli("presets list");
+  CHECK(list.out.find("reproduces teddy-ambona/kind-e2e (presets show istio-kiali: what differs)") !=
+        std::string::npos);
 }
 
 TEST_CASE("presets init writes a spec that renders, and never overwrites", "[cli]") {

@@ -6,9 +6,14 @@
 
 namespace lgtmgen::cli {
 
+/// A preset's header (its leading comment lines) says what the fleet is and,
+/// after "# Reproduces: ", which reference system it rebuilds (the first
+/// word: an owner/repository) or "no reference system"; then "# Differs:"
+/// lists where it departs from that system, and why.
 struct Preset {
   std::string name;
-  std::string summary;  ///< the preset file's first comment line
+  std::string summary;     ///< the preset file's first comment line
+  std::string reproduces;  ///< the reference system, "" when it rebuilds none
 };
 
 [[nodiscard]] std::vector<Preset> ListPresets();

@@ -8,6 +8,18 @@ namespace {
 
 constexpr std::string_view kPrefix = "presets/";
 constexpr std::string_view kSuffix = ".yaml";
+constexpr std::string_view kReproduces = "\n# Reproduces: ";
+
+// The first word after "# Reproduces: " when it names a repository
+// (owner/name), else "".
+std::string ReferenceSystem(std::string_view text) {
+  const size_t at = text.find(kReproduces);
+  if (at == std::string_view::npos) return "";
+  const std::string_view rest = text.substr(at + kReproduces.size());
+  std::string_view word = rest.substr(0, rest.find_first_of(" \n"));
+  while (!word.empty() && (word.back() == ':' || word.back() == ',' || word.back() == '.')) word.remove_suffix(1);
+  return word.find('/') == std::string_view::npos ? "" : std::string(word);
+}
 
 }  // namespace
 
@@ -18,7 +30,7 @@ std::vector<Preset> ListPresets() {
     std::string name = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
     std::string summary;
     if (text.rfind("# ", 0) == 0) summary = std::string(text.substr(2, text.find('\n') - 2));
-    presets.push_back({std::move(name), std::move(summary)});
+    presets.push_back({std::move(name), std::move(summary), ReferenceSystem(text)});
   }
   return presets;
 }

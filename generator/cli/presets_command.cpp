@@ -82,7 +82,13 @@ Command AddPresetsCommand(CLI::App& app, Context& ctx) {
               const std::vector<Preset> presets = ListPresets();
               size_t width = 0;  // the longest name, so the summaries line up
               for (const Preset& p : presets) width = std::max(width, p.name.size());
-              for (const Preset& p : presets) ctx.out << fmt::format("{:<{}}  {}\n", p.name, width, p.summary);
+              for (const Preset& p : presets) {
+                ctx.out << fmt::format("{:<{}}  {}\n", p.name, width, p.summary);
+                if (!p.reproduces.empty()) {
+                  ctx.out << fmt::format("{:<{}}  reproduces {} (presets show {}: what differs)\n", "", width,
+                                         p.reproduces, p.name);
+                }
+              }
               return static_cast<int>(kOk);
             }
             if (show->parsed()) return Show(o->show_name, ctx);

@@ -132,8 +132,10 @@ std::string CentralClusterMeshPeers(const model::Model& model) {
 // HTTPRoutes and GRPCRoutes (linkerd-crds leaves them to the cluster); Istio
 // ambient's east-west Gateway on central is one.
 bool NeedsGatewayApi(const model::Model& model, const model::Cluster& c) {
+  const bool istio_gateway = GrafanaExposed(model) && model.grafana.expose == "gateway" &&
+                             GrafanaGatewayClass(model) == "istio";
   return model.platform.cni == "cilium" || (model.mesh.type == "linkerd" && Meshed(model, c)) ||
-         (c.IsCentral() && model.mesh.IstioAmbient());
+         (c.IsCentral() && (model.mesh.IstioAmbient() || istio_gateway));
 }
 
 // The `minikube start` flags of cluster's profile besides those every

@@ -419,6 +419,10 @@ size_t RepoDashboardCount(const model::Model& model) {
                                            [](const model::Dashboard& d) { return d.gnet_id == 0; }));
 }
 
+std::string GrafanaGatewayClass(const model::Model& model) {
+  return model.platform.cni == "cilium" ? "cilium" : "istio";
+}
+
 bool InstallsIngressController(const model::Model& model) {
   return GrafanaExposed(model) && model.grafana.expose == "ingress" && model.Central().IsLocal();
 }

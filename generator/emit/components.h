@@ -128,6 +128,9 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 [[nodiscard]] std::vector<std::string> FleetViewTenants(const model::Model& model);
 /// The datasource set (tenants/<slug>/) for the same tenants.
 [[nodiscard]] std::string FleetViewSlug(const model::Model& model);
+/// The GatewayClass of Grafana's Gateway (grafana.expose: gateway): Cilium's
+/// with the Cilium CNI, else Istio's (istiod deploys a gateway per Gateway).
+[[nodiscard]] std::string GrafanaGatewayClass(const model::Model& model);
 /// True when lgtmgen issues Grafana's certificate (cert-manager, self-signed CA).
 [[nodiscard]] bool SelfSignedTls(const model::Model& model);
 

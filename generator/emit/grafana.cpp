@@ -32,12 +32,18 @@ void EmitExposure(const model::Model& model, out::OutputTree& tree, diag::Diagno
     parts.push_back("a certificate from the fleet's self-signed CA (cert-manager)");
   }
   if (g.expose == "gateway") {
+    const std::string gateway_class = GrafanaGatewayClass(model);
+    const std::string implementation = gateway_class == "cilium" ? "Cilium" : "Istio";
     render::Vars gw = common;
     gw["tls"] = render::Flag(tls);
     gw["tls_secret"] = g.tls_secret;
+    gw["gateway_class"] = gateway_class;
+    gw["implementation"] = implementation;
+    gw["istio"] = render::Flag(gateway_class == "istio");
     PutTemplate(tree, diags, "grafana", dir + "/gateway.yaml", "grafana/exposure/gateway.yaml", model, gw);
     resources += "- gateway.yaml\n";
-    parts.insert(parts.begin(), tls ? "a Cilium Gateway with an HTTPS listener" : "a Cilium Gateway (HTTP)");
+    parts.insert(parts.begin(), tls ? fmt::format("an {} Gateway with an HTTPS listener", implementation)
+                                    : fmt::format("an {} Gateway (HTTP)", implementation));
   }
   PutTemplate(tree, diags, "grafana", dir + "/kustomization.yaml", "grafana/exposure/kustomization.yaml", model,
               {{"host", g.host}, {"summary", fmt::format("{}", fmt::join(parts, ", and "))}, {"resources", resources}});

@@ -303,6 +303,15 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
           "jsonpath='{{.status.addresses[0].value}}'`)",
           context, kGrafanaNamespace);
     }
+    if (InstallsIngressController(model) && IngressServiceType(model) == "LoadBalancer") {
+      grafana_url += fmt::format(
+          " (point the name at ingress-nginx's address: `kubectl --context {} -n {} get service "
+          "ingress-nginx-controller -o jsonpath='{{.status.loadBalancer.ingress[0].ip}}'`)",
+          context, kIngressNamespace);
+    } else if (InstallsIngressController(model)) {
+      grafana_url += fmt::format(" (ingress-nginx listens on node ports {} and {} of the central cluster's nodes)",
+                                 kIngressHttpNodePort, kIngressHttpsNodePort);
+    }
     if (g.tls == "self-signed") {
       grafana_url += fmt::format(
           "; its certificate comes from the fleet's own CA: `kubectl --context {} -n cert-manager get secret lgtm-ca "

@@ -473,12 +473,13 @@ class Validator {
       diags_.Error(At("/backends/storage"), "backends.storage.provider: external needs an endpoint",
                    "add endpoint: s3.example.com (host[:port] of the S3 service)");
     }
+    const bool gateway_implementation = m_.platform.cni == "cilium" || m_.mesh.type == "istio";
     if (!m_.grafana.host.empty() && m_.grafana.expose == "gateway" &&
-        (m_.platform.cni != "cilium" || m_.platform.load_balancer == "none")) {
+        (!gateway_implementation || m_.platform.load_balancer == "none")) {
       diags_.Error(At(Given("/grafana/expose") ? "/grafana/expose" : "/grafana/host"),
-                   "grafana.expose: gateway needs platform.cni: cilium and a load balancer",
-                   "Cilium is the Gateway API implementation lgtmgen installs, and the Gateway needs a "
-                   "LoadBalancer address; use grafana.expose: ingress with another CNI");
+                   "grafana.expose: gateway needs platform.cni: cilium or mesh.type: istio, and a load balancer",
+                   "Cilium and Istio are the Gateway API implementations lgtmgen installs, and the Gateway "
+                   "needs a LoadBalancer address; use grafana.expose: ingress otherwise");
     }
   }
 

@@ -8,7 +8,8 @@ Linkerd (mirrored on the remotes), global for Istio ambient or Cilium
 ClusterMesh, or named by a host of an Istio east-west Gateway that passes
 TLS through. The mesh's own gateways and control planes (their namespaces,
 INFRASTRUCTURE) carry the traffic and are not endpoints; Grafana has its own
-login (it is for people, not agents). Under Cilium ClusterMesh every pod is
+login (it is for people, not agents), and an ingress controller's Service
+passes when every Ingress it serves is Grafana's. Under Cilium ClusterMesh every pod is
 routable from every cluster, so each back end's namespace must admit only
 central's pods; Linkerd's gateway forwards to any Service, exported or not
 (linkerd/linkerd2#4452), so its egress must be confined to the ingest proxy
@@ -221,6 +222,22 @@ def check_pod_reachability(central, mesh, objs, problems):
     return len(backend_namespaces)
 
 
+def _ingress_controller_problems(service, objs):
+    """An ingress controller's Service reaches what the cluster's Ingresses
+    route to: it passes when every Ingress is in a human-facing namespace
+    (an Ingress routes to Services of its own namespace). None when service
+    is not an ingress controller's."""
+    controllers = [o for o in objs if o["kind"] == "IngressClass"
+                   and o["metadata"].get("labels", {}).get("app.kubernetes.io/instance")
+                   == service["metadata"].get("labels", {}).get("app.kubernetes.io/instance")
+                   and service["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "controller"]
+    if not controllers:
+        return None
+    return [f"it routes Ingress {i['metadata'].get('namespace')}/{i['metadata']['name']}, which is not for people "
+            f"(only {', '.join(sorted(HUMAN_FACING))} may be served)"
+            for i in objs if i["kind"] == "Ingress" and i["metadata"].get("namespace") not in HUMAN_FACING]
+
+
 def check_tenant_boundary(repo_facts, objs_by_cluster, problems):
     """Appends a problem per central Service remote clusters reach that does
     not fix the tenant from the caller's credentials; returns how many
@@ -238,7 +255,8 @@ def check_tenant_boundary(repo_facts, objs_by_cluster, problems):
         if not how or ns in INFRASTRUCTURE or ns in HUMAN_FACING:
             continue
         checked += 1
-        for why in _proxy_problems(s, objs):
+        ingress = _ingress_controller_problems(s, objs)
+        for why in _proxy_problems(s, objs) if ingress is None else ingress:
             problems.append(f"{central}: remote clusters reach Service {ns}/{s['metadata']['name']} "
                             f"({', '.join(how)}), which does not fix the tenant: {why}")
     if checked == 0:

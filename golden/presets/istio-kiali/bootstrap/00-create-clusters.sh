@@ -60,6 +60,20 @@ lb_cidr() {
   esac
 }
 
+install_gateway_api() {
+  local name=$1
+  log "${name}: Gateway API CRDs ${GATEWAY_API_VERSION} (standard channel)"
+  # Before Cilium: its operator checks for the CRDs once, at start-up, and
+  # runs no Gateway controller unless all of these are there.
+  kc "${name}" apply --server-side --force-conflicts \
+    -f "https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml" >/dev/null
+  kc "${name}" wait --for condition=Established --timeout=120s \
+    crd/gatewayclasses.gateway.networking.k8s.io crd/gateways.gateway.networking.k8s.io \
+    crd/httproutes.gateway.networking.k8s.io crd/grpcroutes.gateway.networking.k8s.io \
+    crd/tlsroutes.gateway.networking.k8s.io crd/referencegrants.gateway.networking.k8s.io \
+    crd/backendtlspolicies.gateway.networking.k8s.io >/dev/null
+}
+
 install_metallb() {
   local name=$1
   log "${name}: MetalLB ${METALLB_VERSION}"
@@ -80,6 +94,7 @@ apply_lb_pool() {
 }
 
 create_cluster demo-cluster
+install_gateway_api demo-cluster
 install_metallb demo-cluster
 pool_cidr=$(lb_cidr 0)
 apply_lb_pool demo-cluster "${pool_cidr}"

@@ -14,6 +14,7 @@ export ARGOCD_CHART_REPO="https://argoproj.github.io/argo-helm"
 export ARGOCD_CHART_VERSION="10.1.1"
 export METALLB_CHART_REPO="https://metallb.github.io/metallb"
 export METALLB_VERSION="0.16.1"
+export GATEWAY_API_VERSION="v1.6.1"
 
 # The cluster that runs Argo CD.
 export ARGOCD_CLUSTER="demo-cluster"

@@ -19,14 +19,16 @@ struct DashboardFile {
   std::string json;
 };
 
-// Catalog dashboards are grouped by what they watch: the fleet itself, or a
-// demo app.
+// Catalog dashboards are grouped by what they watch: the fleet itself, the
+// service mesh, or a demo app.
 std::string CatalogFolder(const std::string& name) {
-  return name == "tns" || name == "otel-demo" ? "apps" : "fleet";
+  if (name == "istio-mesh" || name == "linkerd-mesh") return "mesh";
+  return name == "tns" || name == "otel-demo" || name == "hotrod" || name == "instrumented-app" ? "apps" : "fleet";
 }
 
 std::string FolderTitle(const std::string& folder) {
   if (folder == "apps") return "Demo apps";
+  if (folder == "mesh") return "Service mesh";
   if (folder == "fleet") return "Fleet";
   return "Custom";
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "diag/spelling.h"
 #include "model/rule_catalog.h"
 #include "out/commit.h"
@@ -47,6 +49,7 @@ class Builder {
     BuildDashboards(r, m.dashboards);
     BuildAlerting(Sub(r, "alerting"), m.alerting);
     BuildClusters(r["clusters"], m);
+    AddAppDashboards(m);
     if (m.gitops.argocd_cluster.empty()) m.gitops.argocd_cluster = m.Central().name;
     return m;
   }
@@ -139,6 +142,19 @@ class Builder {
       }
     }
     return catalog;
+  }
+
+  // A demo app comes with its catalog dashboard (named like the app), after
+  // the dashboards the spec lists, unless the spec lists it already.
+  static void AddAppDashboards(Model& m) {
+    for (const std::string& app : m.apps_in_use) {
+      const bool listed = std::any_of(m.dashboards.begin(), m.dashboards.end(),
+                                      [&](const Dashboard& d) { return d.catalog_name == app; });
+      if (listed) continue;
+      Dashboard dash;
+      dash.catalog_name = app;
+      m.dashboards.push_back(std::move(dash));
+    }
   }
 
   void BuildDashboards(const ordered_json& r, std::vector<Dashboard>& out) {

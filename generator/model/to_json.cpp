@@ -59,7 +59,13 @@ ordered_json AlertingJson(const Alerting& a) {
 ordered_json ToJson(const Model& m) {
   ordered_json dashboards = ordered_json::array();
   for (const Dashboard& d : m.dashboards) {
-    dashboards.push_back(d.catalog_name.empty() ? ordered_json{{"file", d.file}} : ordered_json(d.catalog_name));
+    if (!d.catalog_name.empty()) {
+      dashboards.push_back(d.catalog_name);
+    } else if (d.gnet_id != 0) {
+      dashboards.push_back({{"gnetId", d.gnet_id}, {"revision", d.revision}, {"datasource", d.datasource_input}});
+    } else {
+      dashboards.push_back({{"file", d.file}});
+    }
   }
   ordered_json clusters = ordered_json::array();
   for (const Cluster& c : m.clusters) clusters.push_back(ClusterJson(c));

@@ -615,6 +615,18 @@ class Validator {
     for (const Dashboard& d : m_.dashboards) {
       if (!d.catalog_name.empty()) uids.emplace(CatalogDashboardUid(d.catalog_name), nullptr);
     }
+    for (const Dashboard& d : m_.dashboards) {
+      std::string need;
+      if (d.catalog_name == "istio-mesh" && (m_.mesh.type != "istio" || m_.mesh.IstioAmbient())) {
+        need = "mesh.type: istio in sidecar mode (it reads the sidecars' request metrics; ambient's ztunnel "
+               "reports TCP only)";
+      }
+      if (d.catalog_name == "linkerd-mesh" && m_.mesh.type != "linkerd") need = "mesh.type: linkerd";
+      if (!need.empty()) {
+        diags_.Error(At(d.pointer), fmt::format("dashboard '{}' needs {}", d.catalog_name, need),
+                     "remove it from dashboards:, or change the mesh");
+      }
+    }
     std::unordered_map<int, const Dashboard*> gnet_ids;
     for (const Dashboard& d : m_.dashboards) {
       if (d.gnet_id == 0) continue;

@@ -232,10 +232,13 @@ def check_label_contract(repo, facts, objs_by_cluster, problems):
 def _applies(artifact, f, row=None):
     """The clusters a catalog dashboard (or its row) or rule reads:
     lgtm-health the central cluster's tenant but for its Agents row (every
-    cluster's), an app's dashboard the clusters running the app, everything
-    else every cluster with agents."""
+    cluster's), an app's dashboard the clusters running the app, a mesh's
+    dashboard the clusters in that mesh, everything else every cluster with
+    agents."""
     if f.get("agentScenario", "none") == "none":
         return False
+    if artifact in ("istio-mesh", "linkerd-mesh"):  # the clusters in that mesh
+        return f.get("mesh") == artifact.split("-")[0] and f["role"] != "control"
     if artifact == "lgtm-health" and row != "Agents":
         return f["role"] == "central"
     fact = "app" + "".join(p.capitalize() for p in artifact.split("-"))

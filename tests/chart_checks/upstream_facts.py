@@ -78,11 +78,39 @@ EXPORTERS.update({
                    "fluentbit_output_retries_failed_total": ({"name"}, None)},
 })
 
+# The mesh's proxies (Istio's standard metrics from Envoy, port 15090, and
+# Linkerd's proxy metrics, port 4191): the labels the catalog's mesh
+# dashboards read.
+_ISTIO_PEERS = {"reporter", "source_workload", "source_workload_namespace", "source_cluster", "source_app",
+                "source_principal", "source_canonical_service", "destination_workload",
+                "destination_workload_namespace", "destination_cluster", "destination_app", "destination_principal",
+                "destination_service", "destination_service_name", "destination_service_namespace",
+                "destination_canonical_service", "connection_security_policy", "response_flags"}
+_ISTIO_HTTP = _ISTIO_PEERS | {"request_protocol", "response_code", "grpc_response_status"}
+_LINKERD = {"direction", "authority", "target_addr", "target_ip", "target_port", "tls", "server_id"}
+EXPORTERS.update({
+    "istio-proxy": {
+        "istio_requests_total": (_ISTIO_HTTP, None),
+        "istio_request_duration_milliseconds_bucket": (_ISTIO_HTTP | {"le"}, None),
+        "istio_request_duration_milliseconds_count": (_ISTIO_HTTP, None),
+        "istio_request_duration_milliseconds_sum": (_ISTIO_HTTP, None),
+        "istio_tcp_sent_bytes_total": (_ISTIO_PEERS, None),
+        "istio_tcp_received_bytes_total": (_ISTIO_PEERS, None),
+    },
+    "linkerd-proxy": {
+        "request_total": (_LINKERD, None),
+        "response_total": (_LINKERD | {"status_code", "classification", "error"}, None),
+        "response_latency_ms_bucket": (_LINKERD | {"status_code", "le"}, None),
+        "tcp_open_connections": (_LINKERD | {"peer"}, None),
+    },
+})
+
 # A container image (by substring of its repository) -> the exporter it is.
 IMAGES = [("kube-state-metrics", "kube-state-metrics"), ("node-exporter", "node-exporter"),
           ("grafana/tns-", "tns"), ("grafana/mimir", "mimir"), ("grafana/loki", "loki"),
           ("grafana/tempo", "tempo"), ("grafana/alloy", "alloy"), ("prometheus/prometheus", "prometheus"),
-          ("opentelemetry-collector", "otel-collector"), ("timberio/vector", "vector"), ("fluent-bit", "fluent-bit")]
+          ("opentelemetry-collector", "otel-collector"), ("timberio/vector", "vector"), ("fluent-bit", "fluent-bit"),
+          ("istio/proxyv2", "istio-proxy"), ("linkerd/proxy", "linkerd-proxy")]
 
 # The kubelet's metrics paths.
 KUBELET_PATHS = {"/metrics": "kubelet", "/metrics/cadvisor": "cadvisor"}

@@ -82,12 +82,10 @@ Command AddPresetsCommand(CLI::App& app, Context& ctx) {
               const std::vector<Preset> presets = ListPresets();
               size_t width = 0;  // the longest name, so the summaries line up
               for (const Preset& p : presets) width = std::max(width, p.name.size());
+              // One line per preset, its name first (scripts read the first column).
               for (const Preset& p : presets) {
-                ctx.out << fmt::format("{:<{}}  {}\n", p.name, width, p.summary);
-                if (!p.reproduces.empty()) {
-                  ctx.out << fmt::format("{:<{}}  reproduces {} (presets show {}: what differs)\n", "", width,
-                                         p.reproduces, p.name);
-                }
+                const std::string system = p.reproduces.empty() ? "" : " [reproduces " + p.reproduces + "]";
+                ctx.out << fmt::format("{:<{}}  {}{}\n", p.name, width, p.summary, system);
               }
               return static_cast<int>(kOk);
             }

@@ -28,8 +28,8 @@ render::Vars KialiVars(const model::Model& model) {
   return {{"tenant_quoted", YamlQuote(header)},
           {"tenant_display", display},
           {"context", naming::KubeContext(central.provider, central.name)},
-          {"mimir_url", fmt::format("http://mimir-gateway.{}.svc/prometheus", InstanceName("mimir", env))},
-          {"tempo_url", fmt::format("http://tempo-query-frontend.{}.svc:3200", InstanceName("tempo", env))},
+          {"mimir_url", MimirQueryUrl(env)},
+          {"tempo_url", TempoQueryUrl(env)},
           {"mimir_uid", naming::DatasourceUid("mimir", slug)},
           {"tempo_uid", naming::DatasourceUid("tempo", slug)},
           {"grafana_namespace", kGrafanaNamespace},
@@ -37,7 +37,9 @@ render::Vars KialiVars(const model::Model& model) {
 }
 
 render::Vars IngressNginxVars(const model::Model& model) {
-  return {{"host", model.grafana.host},
+  const model::Grafana& g = model.grafana;
+  return {{"host", g.host},
+          {"url", fmt::format("{}://{}", g.tls != "none" ? "https" : "http", g.host)},
           {"load_balancer", render::Flag(IngressServiceType(model) == "LoadBalancer")},
           {"http_node_port", std::to_string(kIngressHttpNodePort)},
           {"https_node_port", std::to_string(kIngressHttpsNodePort)}};

@@ -403,7 +403,10 @@ std::vector<std::string> FleetViewTenants(const model::Model& model) {
     if (!c.tenant.empty() && endpoints::InstanceOf(model, c) == env) tenants.insert(c.tenant);
   }
   if (model.backends.federation || tenants.empty()) return {tenants.begin(), tenants.end()};
-  if (!central.tenant.empty()) return {central.tenant};
+  if (central.HasAgents()) return {central.tenant};
+  for (const model::Cluster& c : model.clusters) {  // the first that has data
+    if (c.HasAgents() && endpoints::InstanceOf(model, c) == env) return {c.tenant};
+  }
   return {*tenants.begin()};
 }
 
@@ -412,6 +415,18 @@ std::string FleetViewSlug(const model::Model& model) {
   if (model.backends.federation) return InstanceName(naming::kAllTenantsSlug, env);
   const std::vector<std::string> tenants = FleetViewTenants(model);
   return naming::TenantKey(tenants.empty() ? "" : tenants.front(), env);
+}
+
+std::string MimirQueryUrl(const std::string& environment) {
+  return fmt::format("http://mimir-gateway.{}.svc/prometheus", InstanceName("mimir", environment));
+}
+
+std::string LokiQueryUrl(const std::string& environment) {
+  return fmt::format("http://loki-gateway.{}.svc", InstanceName("loki", environment));
+}
+
+std::string TempoQueryUrl(const std::string& environment) {
+  return fmt::format("http://tempo-query-frontend.{}.svc:3200", InstanceName("tempo", environment));
 }
 
 size_t RepoDashboardCount(const model::Model& model) {

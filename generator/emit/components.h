@@ -120,11 +120,17 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// The Service type of that controller: LoadBalancer from the platform's
 /// pool, or NodePort (kIngressHttpNodePort, kIngressHttpsNodePort) without one.
 [[nodiscard]] std::string IngressServiceType(const model::Model& model);
+/// The query URLs of a backend set's Mimir (Prometheus API), Loki and Tempo,
+/// as clients on the central cluster (Grafana, Kiali) reach them.
+[[nodiscard]] std::string MimirQueryUrl(const std::string& environment);
+[[nodiscard]] std::string LokiQueryUrl(const std::string& environment);
+[[nodiscard]] std::string TempoQueryUrl(const std::string& environment);
 /// The dashboards in dashboards/ (catalog and files): all but grafana.com's.
 [[nodiscard]] size_t RepoDashboardCount(const model::Model& model);
 /// The tenants a fleet-wide view on the central cluster reads (Kiali, the
 /// grafana.com dashboards): every tenant of central's backend set with
-/// tenant federation, else central's own, else the first tenant there.
+/// tenant federation, else central's own when it runs agents, else that of
+/// the first cluster there that does.
 [[nodiscard]] std::vector<std::string> FleetViewTenants(const model::Model& model);
 /// The datasource set (tenants/<slug>/) for the same tenants.
 [[nodiscard]] std::string FleetViewSlug(const model::Model& model);

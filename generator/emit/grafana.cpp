@@ -55,9 +55,9 @@ void PutDatasources(const model::Model& model, out::OutputTree& tree, diag::Diag
                     const std::string& slug, const std::string& display, const std::string& header,
                     const std::string& clusters, bool is_default, const std::string& env) {
   // Query URLs of the instance's back ends, as Grafana (on the central cluster) sees them.
-  const std::string mimir_url = fmt::format("http://mimir-gateway.{}.svc/prometheus", InstanceName("mimir", env));
-  const std::string loki_url = fmt::format("http://loki-gateway.{}.svc", InstanceName("loki", env));
-  const std::string tempo_url = fmt::format("http://tempo-query-frontend.{}.svc:3200", InstanceName("tempo", env));
+  const std::string mimir_url = MimirQueryUrl(env);
+  const std::string loki_url = LokiQueryUrl(env);
+  const std::string tempo_url = TempoQueryUrl(env);
   const std::string dir = "tenants/" + slug;
   PutTemplate(tree, diags, "tenants", dir + "/kustomization.yaml", "tenants/kustomization.yaml", model,
               {{"display", display}, {"clusters", clusters}, {"namespace", kGrafanaNamespace}, {"slug", slug}});

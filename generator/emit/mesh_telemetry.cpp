@@ -13,13 +13,14 @@ void EmitMeshTelemetry(const model::Model& model, out::OutputTree& tree, diag::D
   const bool ambient = model.mesh.IstioAmbient();
   const std::string dir = std::string(kMeshTelemetryPath) + "/";
   std::string summary = "Linkerd's proxies";
-  if (istio) summary = ambient ? "ztunnels, Envoy gateways and istiod" : "Envoy proxies and istiod, and their spans";
+  if (istio) summary = ambient ? "ztunnels and istiod" : "Envoy proxies and istiod, and their spans";
   PutTemplate(tree, diags, "mesh-telemetry", dir + "kustomization.yaml", "mesh/telemetry-kustomization.yaml", model,
               {{"summary", summary},
                {"namespace", MeshTelemetryNamespace(model)},
                {"tracing", render::Flag(MeshTracing(model))}});
   PutTemplate(tree, diags, "mesh-telemetry", dir + "monitors.yaml", "mesh/telemetry-monitors.yaml", model,
               {{"istio", render::Flag(istio)},
+               {"sidecar", render::Flag(istio && !ambient)},
                {"ambient", render::Flag(ambient)},
                {"linkerd", render::Flag(model.mesh.type == "linkerd")}});
   if (MeshTracing(model)) {

@@ -428,10 +428,10 @@ class Validator {
                      "remove the add-on or change the mesh/CNI");
         continue;
       }
-      if (a == "kiali" && m_.Central().tenant.empty() && !m_.backends.federation) {
+      if (a == "kiali" && !m_.Central().HasAgents() && !m_.backends.federation) {
         diags_.Error(At(spec::Child("/addons", i)),
                      fmt::format("add-on 'kiali' reads the mesh's metrics from central's tenant, and central "
-                                 "cluster '{}' ships no telemetry",
+                                 "cluster '{}' runs no agents",
                                  m_.Central().name),
                      "give the central cluster agents, or set backends.federation: true (Kiali then reads "
                      "every tenant)");

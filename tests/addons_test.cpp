@@ -1,0 +1,143 @@
+// The add-ons and exposure choices, on small fleets: where each one is
+// installed, what it is wired to, and what validation says about it.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "test_support.h"
+
+using namespace lgtmgen;
+
+namespace {
+
+// A central kind cluster with Istio and a remote; each case edits it.
+constexpr const char* kFleet = R"(apiVersion: lgtmgen.io/v1alpha1
+kind: Fleet
+metadata:
+  name: addons
+gitops:
+  repoURL: https://github.com/example/lgtm-gitops.git
+platform:
+  provider: kind
+  cni: default
+  loadBalancer: metallb
+mesh:
+  type: istio
+addons: [kiali, metrics-server]
+grafana:
+  host: grafana.example.com
+  expose: ingress
+clusters:
+  - name: central
+    role: central
+    tenant: ops
+    agents: alloy
+    network: {podCIDR: 10.11.0.0/16, serviceCIDR: 10.12.0.0/16}
+  - name: shop
+    role: remote
+    tenant: shop
+    agents: otel
+    apps: [hotrod]
+    network: {podCIDR: 10.21.0.0/16, serviceCIDR: 10.22.0.0/16}
+)";
+
+std::string Edited(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+const std::string& FileOf(const out::OutputTree& tree, const std::string& path) {
+  static const std::string kMissing = "(missing)";
+  auto it = tree.Files().find(path);
+  INFO(path);
+  CHECK(it != tree.Files().end());
+  return it == tree.Files().end() ? kMissing : it->second;
+}
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("metrics-server goes only on clusters the bootstrap creates, Kiali and ingress-nginx on central", "[addons]") {
+  std::string printed;
+  const auto tree = test::RenderSpec("lgtm.yaml", kFleet, ".", &printed);
+  REQUIRE(tree);
+  const std::string& metrics_server = FileOf(*tree, "argocd/applicationsets/metrics-server.yaml");
+  CHECK(Has(metrics_server, "key: provider"));
+  CHECK(Has(metrics_server, "- 'kind'"));
+  CHECK(Has(FileOf(*tree, "components/addons/metrics-server/values.yaml"), "--kubelet-insecure-tls"));
+  CHECK(Has(FileOf(*tree, "clusters/central/cluster.json"), "\"provider\": \"kind\""));
+
+  // Kiali reads central's tenant from Mimir and Tempo, with its credentials from step 15.
+  const std::string& kiali = FileOf(*tree, "components/addons/kiali-server/values.yaml");
+  CHECK(Has(kiali, "url: http://mimir-gateway.mimir.svc/prometheus"));
+  CHECK(Has(kiali, "X-Scope-OrgID: 'ops'"));
+  CHECK(Has(kiali, "internal_url: http://tempo-query-frontend.tempo.svc:3200"));
+  CHECK(Has(kiali, "signing_key: secret:kiali-credentials:signing-key"));
+  CHECK(Has(FileOf(*tree, "bootstrap/15-create-secrets.sh"), "istio-system kiali-credentials"));
+  CHECK(Has(FileOf(*tree, "argocd/applicationsets/kiali.yaml"), "- 'central'"));
+
+  // ingress-nginx takes an address from MetalLB; Grafana's Ingress names its class.
+  CHECK(Has(FileOf(*tree, "components/addons/ingress-nginx/values.yaml"), "type: LoadBalancer"));
+  CHECK(Has(FileOf(*tree, "components/grafana/values.yaml"), "ingressClassName: nginx"));
+  CHECK(Has(FileOf(*tree, "argocd/projects/central.yaml"), "kind: IngressClass"));
+
+  // The mesh's telemetry: Envoy scraped, spans to each cluster's own agent.
+  CHECK(Has(FileOf(*tree, "components/mesh/telemetry/monitors.yaml"), "port: http-envoy-prom"));
+  CHECK(Has(FileOf(*tree, "clusters/central/values/istiod.yaml"), "service: alloy-gateway.alloy.svc.cluster.local"));
+  CHECK(Has(FileOf(*tree, "clusters/shop/values/istiod.yaml"),
+            "service: otel-gateway-collector.opentelemetry.svc.cluster.local"));
+
+  // An app's dashboard comes with the app.
+  CHECK(tree->Contains("dashboards/apps/hotrod.json"));
+}
+
+TEST_CASE("without a load balancer ingress-nginx listens on node ports; with Istio a Gateway serves Grafana",
+          "[addons]") {
+  std::string printed;
+  const auto no_lb = test::RenderSpec(
+      "lgtm.yaml",
+      Edited(Edited(Edited(kFleet, "loadBalancer: metallb", "loadBalancer: none"), "type: istio", "type: none"),
+             "addons: [kiali, metrics-server]", "addons: []"),
+      ".", &printed);
+  REQUIRE(no_lb);
+  const std::string& values = FileOf(*no_lb, "components/addons/ingress-nginx/values.yaml");
+  CHECK(Has(values, "type: NodePort"));
+  CHECK(Has(values, "https: \"32443\""));
+
+  const auto gateway = test::RenderSpec("lgtm.yaml", Edited(kFleet, "expose: ingress", "expose: gateway"), ".",
+                                        &printed);
+  REQUIRE(gateway);
+  CHECK(Has(FileOf(*gateway, "components/grafana/exposure/gateway.yaml"), "gatewayClassName: istio"));
+  CHECK_FALSE(gateway->Contains("components/addons/ingress-nginx/values.yaml"));
+  CHECK(Has(FileOf(*gateway, "bootstrap/00-create-clusters.sh"), "install_gateway_api central"));
+}
+
+TEST_CASE("validation explains what an add-on or a mesh dashboard needs", "[addons]") {
+  std::string printed;
+  // Kiali reads central's tenant: a central cluster without telemetry has none.
+  CHECK_FALSE(test::ValidateSpec("lgtm.yaml", Edited(kFleet, "    tenant: ops\n    agents: alloy\n", "    agents: none\n"),
+                                 ".", &printed));
+  CHECK(Has(printed, "add-on 'kiali' reads the mesh's metrics from central's tenant"));
+
+  // Existing clusters keep their own metrics-server: a warning, not an error.
+  const std::string existing =
+      Edited(Edited(kFleet, "provider: kind", "provider: existing"), "loadBalancer: metallb", "loadBalancer: none");
+  printed.clear();
+  CHECK(test::ValidateSpec("lgtm.yaml", existing, ".", &printed));
+  CHECK(Has(printed, "add-on metrics-server is not installed on existing clusters (central, shop)"));
+
+  printed.clear();
+  CHECK_FALSE(test::ValidateSpec("lgtm.yaml", Edited(kFleet, "addons: [kiali, metrics-server]",
+                                                     "addons: [metrics-server]\ndashboards: [linkerd-mesh]"),
+                                 ".", &printed));
+  CHECK(Has(printed, "dashboard 'linkerd-mesh' needs mesh.type: linkerd"));
+
+  printed.clear();
+  CHECK_FALSE(test::ValidateSpec(
+      "lgtm.yaml",
+      std::string(kFleet) + "dashboards:\n  - {gnetId: 7639, revision: 1}\n  - {gnetId: 7639, revision: 2}\n",
+      ".", &printed));
+  CHECK(Has(printed, "grafana.com dashboard 7639 is listed twice"));
+}

@@ -142,6 +142,14 @@ std::string Endpoints(const model::Model& model) {
   using endpoints::Backend;
   using endpoints::Protocol;
   std::string out;
+  if (model.HasAddon("kiali")) {
+    const model::Cluster& central = model.Central();
+    out += fmt::format(
+        "- Kiali (the central cluster's mesh, with the metrics and traces of tenant {}): `kubectl --context {} -n {} "
+        "port-forward svc/kiali 20001`, then http://localhost:20001/kiali.\n",
+        fmt::join(FleetViewTenants(model), ", "), naming::KubeContext(central.provider, central.name),
+        kIstioNamespace);
+  }
   for (const std::string& env : Instances(model)) {
     out += fmt::format(
         "- {}: metrics `http://mimir-gateway.{}.svc/api/v1/push`, logs `http://loki-gateway.{}.svc/loki/api/v1/push`, "

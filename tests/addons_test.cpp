@@ -114,6 +114,56 @@ TEST_CASE("without a load balancer ingress-nginx listens on node ports; with Ist
   CHECK(Has(FileOf(*gateway, "bootstrap/00-create-clusters.sh"), "install_gateway_api central"));
 }
 
+TEST_CASE("with Linkerd, each cluster's proxies send spans to its own agent, whose mesh identity they verify",
+          "[addons]") {
+  std::string printed;
+  const auto tree = test::RenderSpec(
+      "lgtm.yaml",
+      Edited(Edited(kFleet, "type: istio", "type: linkerd"), "addons: [kiali, metrics-server]", "addons: []"), ".",
+      &printed);
+  REQUIRE(tree);
+  const std::string& central = FileOf(*tree, "clusters/central/values/linkerd-control-plane.yaml");
+  CHECK(Has(central, "endpoint: alloy-gateway.alloy.svc.cluster.local:4317"));
+  CHECK(Has(central, "serviceAccountName: alloy-gateway\n        namespace: alloy\n"));
+  const std::string& shop = FileOf(*tree, "clusters/shop/values/linkerd-control-plane.yaml");
+  CHECK(Has(shop, "endpoint: otel-gateway-collector.opentelemetry.svc.cluster.local:4317"));
+  CHECK(Has(shop, "serviceAccountName: otel-collector\n        namespace: opentelemetry\n"));
+  // Istio's Telemetry resource is not Linkerd's business.
+  CHECK_FALSE(tree->Contains("components/mesh/telemetry/tracing.yaml"));
+
+  // A cluster without agents has nowhere to send spans.
+  const auto quiet = test::RenderSpec(
+      "lgtm.yaml",
+      Edited(Edited(Edited(kFleet, "type: istio", "type: linkerd"), "addons: [kiali, metrics-server]", "addons: []"),
+             "agents: otel\n    apps: [hotrod]", "agents: none"),
+      ".", &printed);
+  REQUIRE(quiet);
+  const std::string& none = FileOf(*quiet, "clusters/shop/values/linkerd-control-plane.yaml");
+  CHECK_FALSE(Has(none, "tracing"));
+  CHECK(Has(none, "\n{}\n"));
+}
+
+TEST_CASE("with the hubble add-on, every node's flow metrics reach the cluster's tenant and the Network folder",
+          "[addons]") {
+  std::string printed;
+  const auto tree = test::RenderSpec(
+      "lgtm.yaml",
+      Edited(Edited(Edited(kFleet, "cni: default", "cni: cilium"), "type: istio", "type: none"),
+             "addons: [kiali, metrics-server]", "addons: [hubble]\ndashboards: [hubble]"),
+      ".", &printed);
+  REQUIRE(tree);
+  for (const char* cluster : {"central", "shop"}) {
+    const std::string& cilium = FileOf(*tree, std::string("clusters/") + cluster + "/values/cilium.yaml");
+    CHECK(Has(cilium, "- flow:labelsContext=source_namespace,destination_namespace"));
+  }
+  CHECK(Has(FileOf(*tree, "components/addons/hubble-metrics/service-monitor.yaml"), "port: hubble-metrics"));
+  const std::string& appset = FileOf(*tree, "argocd/applicationsets/hubble-metrics.yaml");
+  CHECK(Has(appset, "key: provider"));
+  CHECK(Has(appset, "namespace: kube-system"));
+  CHECK(Has(FileOf(*tree, "dashboards/kustomization.yaml"), "grafana_folder: 'Network'"));
+  CHECK(tree->Contains("dashboards/network/hubble.json"));
+}
+
 TEST_CASE("validation explains what an add-on or a mesh dashboard needs", "[addons]") {
   std::string printed;
   // Kiali reads central's tenant: a central cluster without telemetry has none.
@@ -133,6 +183,12 @@ TEST_CASE("validation explains what an add-on or a mesh dashboard needs", "[addo
                                                      "addons: [metrics-server]\ndashboards: [linkerd-mesh]"),
                                  ".", &printed));
   CHECK(Has(printed, "dashboard 'linkerd-mesh' needs mesh.type: linkerd"));
+
+  printed.clear();
+  CHECK_FALSE(test::ValidateSpec("lgtm.yaml", Edited(kFleet, "addons: [kiali, metrics-server]",
+                                                     "addons: [metrics-server]\ndashboards: [hubble]"),
+                                 ".", &printed));
+  CHECK(Has(printed, "dashboard 'hubble' needs the hubble add-on (addons: [hubble])"));
 
   printed.clear();
   CHECK_FALSE(test::ValidateSpec(

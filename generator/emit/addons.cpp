@@ -1,5 +1,6 @@
 // components/addons/: the values of the add-ons (spec `addons:`) and of the
-// ingress controller that serves Grafana's Ingress. Which clusters run each
+// ingress controller that serves Grafana's Ingress, and the monitor of
+// Hubble's metrics (Cilium itself is the bootstrap's). Which clusters run each
 // one is the component table's business (emit/components.cpp).
 #include <fmt/format.h>
 
@@ -55,6 +56,13 @@ void EmitAddons(const model::Model& model, out::OutputTree& tree, diag::Diagnost
     if (comp.chart == "ingress-nginx") vars = IngressNginxVars(model);
     PutTemplate(tree, diags, "addons", naming::ComponentValues(comp.area, comp.values_name),
                 "addons/" + comp.values_name + "-values.yaml", model, vars);
+  }
+  if (HasHubbleMetrics(model)) {
+    const std::string dir = std::string(kHubbleMetricsPath) + "/";
+    PutTemplate(tree, diags, "addons", dir + "kustomization.yaml", "addons/hubble-metrics-kustomization.yaml", model,
+                {});
+    PutTemplate(tree, diags, "addons", dir + "service-monitor.yaml", "addons/hubble-metrics-service-monitor.yaml",
+                model, {});
   }
 }
 

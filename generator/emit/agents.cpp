@@ -29,6 +29,15 @@ std::string LocalOtlpHost(const std::string& scenario) {
   return "";
 }
 
+OtlpReceiver LocalOtlpReceiver(const std::string& scenario) {
+  // The Alloy releases' ServiceAccounts are named after the release; the
+  // collectors share otel-collector (templates/agents/otel-rbac.yaml).
+  if (scenario == "alloy") return {"alloy-gateway", "alloy"};
+  if (scenario == "prometheus-vector") return {"alloy-traces", "tracing"};
+  if (scenario == "otel") return {"otel-collector", kOtelNamespace};
+  return {};
+}
+
 namespace {
 
 // What the central cluster's Prometheus does for the clusters with

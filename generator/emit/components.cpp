@@ -98,7 +98,7 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     // first sync installs a matching set, later syncs keep it (the ignored
     // fields are respected), and Argo CD must not call that drift.
     add({"linkerd", "linkerd-control-plane", "linkerd-control-plane", "", "mesh", "linkerd", meshed, kWaveMesh, false,
-         false, false,
+         true, false,
          std::string(kIgnoreMutatingCaBundle) + kIgnoreValidatingCaBundle +
              IgnoreSecretData({"linkerd-proxy-injector-k8s-tls", "linkerd-sp-validator-k8s-tls",
                                "linkerd-policy-validator-k8s-tls"}) +
@@ -240,6 +240,14 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
                    {Is("role", {"central", "remote"}), {"agentScenario", "NotIn", {"none"}}}, false,
                    MeshTelemetryNamespace(model), kWaveAgents, true});
   }
+  if (HasHubbleMetrics(model)) {
+    // Cilium, and so Hubble, runs where the bootstrap installed it.
+    out.push_back({"hubble-metrics", "cluster the bootstrap created with Cilium that ships telemetry: Hubble's flow "
+                   "metrics", kHubbleMetricsPath,
+                   {Is("role", {"central", "remote"}), Is("provider", {"kind", "minikube"}),
+                    {"agentScenario", "NotIn", {"none"}}},
+                   false, "kube-system", kWaveAgents, true});
+  }
   if (NeedsGlobalServiceStubs(model)) {
     out.push_back({"global-services", "remote cluster that ships telemetry: the stand-in of central's ingest proxy",
                    kGlobalServicesPath,
@@ -278,19 +286,27 @@ bool HasMeshTelemetry(const model::Model& model) {
   return (model.mesh.type == "istio" || model.mesh.type == "linkerd") && used.size() > used.count("none");
 }
 
+bool HasHubbleMetrics(const model::Model& model) {
+  const auto& used = model.scenarios_in_use;
+  return model.HasAddon("hubble") && model.platform.cni == "cilium" && used.size() > used.count("none");
+}
+
 std::string MeshTelemetryNamespace(const model::Model& model) {
   return model.mesh.type == "istio" ? kIstioNamespace : "linkerd";
 }
 
 bool MeshTracing(const model::Model& model) {
-  return HasMeshTelemetry(model) && model.mesh.type == "istio" && !model.mesh.IstioAmbient();
+  return HasMeshTelemetry(model) && (model.mesh.type == "linkerd" || !model.mesh.IstioAmbient());
 }
 
-std::string MeshTracingProvider(const model::Model& model, const model::Cluster& cluster) {
-  if (!MeshTracing(model) || !cluster.HasAgents()) return "";
-  // Istio names a provider's Service by its fully qualified host.
-  return fmt::format("- name: otel\n  opentelemetry:\n    service: {}.cluster.local\n    port: 4317",
-                     LocalOtlpHost(cluster.agents));
+render::Vars MeshTracingVars(const model::Model& model, const model::Cluster& cluster) {
+  const bool tracing = MeshTracing(model) && cluster.HasAgents();
+  const OtlpReceiver receiver = tracing ? LocalOtlpReceiver(cluster.agents) : OtlpReceiver{};
+  // Istio and Linkerd both need the fully qualified name.
+  return {{"tracing", render::Flag(tracing)},
+          {"tracing_host", tracing ? LocalOtlpHost(cluster.agents) + ".cluster.local" : ""},
+          {"tracing_service_account", receiver.service_account},
+          {"tracing_namespace", receiver.ns}};
 }
 
 bool Meshed(const model::Model& model, const model::Cluster& cluster) {

@@ -8,6 +8,7 @@
 
 #include "endpoints/resolver.h"
 #include "model/model.h"
+#include "render/template.h"
 
 namespace lgtmgen::emit {
 
@@ -82,6 +83,13 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// 4318 HTTP) and, except in the otel scenario, Jaeger (14268) and Zipkin
 /// (9411): the agent of scenario. "" for none.
 [[nodiscard]] std::string LocalOtlpHost(const std::string& scenario);
+/// The workload behind LocalOtlpHost(scenario): its ServiceAccount and
+/// namespace, which are its mesh identity. Empty fields for none.
+struct OtlpReceiver {
+  std::string service_account;
+  std::string ns;
+};
+[[nodiscard]] OtlpReceiver LocalOtlpReceiver(const std::string& scenario);
 
 /// The backend sets: {""} with isolation: tenants, else the environments.
 [[nodiscard]] std::vector<std::string> Instances(const model::Model& model);
@@ -150,14 +158,19 @@ inline constexpr const char* kKustomizeApps[] = {"tns", "hotrod", "instrumented-
 /// True when the mesh (Istio or Linkerd) has telemetry for an agent to
 /// scrape: some cluster runs agents.
 [[nodiscard]] bool HasMeshTelemetry(const model::Model& model);
+/// True when the hubble add-on's flow metrics have an agent to scrape them:
+/// Cilium (installed by the bootstrap) and some cluster with agents.
+[[nodiscard]] bool HasHubbleMetrics(const model::Model& model);
 /// The namespace of the mesh's monitors: its control plane's.
 [[nodiscard]] std::string MeshTelemetryNamespace(const model::Model& model);
-/// True when the mesh's proxies report spans (Istio sidecars: ztunnel makes
-/// none, and Linkerd's tracing is not configured by lgtmgen yet).
+/// True when the mesh's proxies report spans: Istio sidecars and Linkerd
+/// proxies (ztunnel makes none).
 [[nodiscard]] bool MeshTracing(const model::Model& model);
-/// The mesh's tracing provider of cluster (a YAML list item for istiod's
-/// meshConfig.extensionProviders), "" when its proxies report no spans.
-[[nodiscard]] std::string MeshTracingProvider(const model::Model& model, const model::Cluster& cluster);
+/// The template variables of where cluster's proxies send their spans (its
+/// agent's OTLP gRPC): tracing (flag), tracing_host (fully qualified),
+/// tracing_service_account, tracing_namespace (the agent's mesh identity).
+/// tracing is "false" and the others "" when its proxies report no spans.
+[[nodiscard]] render::Vars MeshTracingVars(const model::Model& model, const model::Cluster& cluster);
 
 /// The clusters a service mesh joins: all but a control cluster.
 [[nodiscard]] bool Meshed(const model::Model& model, const model::Cluster& cluster);
@@ -186,6 +199,7 @@ inline constexpr const char* kIstioNamespace = "istio-system";
 inline constexpr const char* kIstioExposePath = "components/mesh/istio/expose";
 inline constexpr const char* kGlobalServicesPath = "components/mesh/global-services";
 inline constexpr const char* kMeshTelemetryPath = "components/mesh/telemetry";
+inline constexpr const char* kHubbleMetricsPath = "components/addons/hubble-metrics";
 inline constexpr const char* kLinkerdGatewayPolicyPath = "components/mesh/linkerd-gateway-policy";
 inline constexpr const char* kFleetCaPath = "components/fleet-ca";
 inline constexpr const char* kIngestPath = "components/ingest";

@@ -20,15 +20,17 @@ struct DashboardFile {
 };
 
 // Catalog dashboards are grouped by what they watch: the fleet itself, the
-// service mesh, or a demo app.
+// service mesh, the network, or a demo app.
 std::string CatalogFolder(const std::string& name) {
   if (name == "istio-mesh" || name == "linkerd-mesh") return "mesh";
+  if (name == "hubble") return "network";
   return name == "tns" || name == "otel-demo" || name == "hotrod" || name == "instrumented-app" ? "apps" : "fleet";
 }
 
 std::string FolderTitle(const std::string& folder) {
   if (folder == "apps") return "Demo apps";
   if (folder == "mesh") return "Service mesh";
+  if (folder == "network") return "Network";
   if (folder == "fleet") return "Fleet";
   return "Custom";
 }

@@ -23,13 +23,13 @@ void EmitMeshValues(const model::Model& model, out::OutputTree& tree, diag::Diag
     if (!comp.per_cluster_values) continue;
     for (const model::Cluster& c : model.clusters) {
       if (!Selects(model, c, comp.selectors)) continue;
+      render::Vars vars = MeshTracingVars(model, c);
+      vars.insert({{"cluster", c.name},
+                   {"central", render::Flag(c.IsCentral())},
+                   {"central_name", model.Central().name},
+                   {"mesh_id", model.name}});
       PutTemplateFrom(tree, diags, "mesh", naming::ClusterValues(c.name, comp.values_name),
-                      "mesh/" + comp.values_name + "-cluster-values.yaml", model,
-                      {{"cluster", c.name},
-                       {"central", render::Flag(c.IsCentral())},
-                       {"central_name", model.Central().name},
-                       {"mesh_id", model.name},
-                       {"tracing_provider", MeshTracingProvider(model, c)}});
+                      "mesh/" + comp.values_name + "-cluster-values.yaml", model, vars);
     }
   }
 }

@@ -622,6 +622,7 @@ class Validator {
                "reports TCP only)";
       }
       if (d.catalog_name == "linkerd-mesh" && m_.mesh.type != "linkerd") need = "mesh.type: linkerd";
+      if (d.catalog_name == "hubble" && !m_.HasAddon("hubble")) need = "the hubble add-on (addons: [hubble])";
       if (!need.empty()) {
         diags_.Error(At(d.pointer), fmt::format("dashboard '{}' needs {}", d.catalog_name, need),
                      "remove it from dashboards:, or change the mesh");

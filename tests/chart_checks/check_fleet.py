@@ -34,6 +34,9 @@ validate-repo cannot know, for one rendered repository:
   ServiceAccount is granted exactly the read access its configuration uses.
 * outage budget (outage_budget.py): every sender to the central cluster
   retries through a 30-minute central outage before discarding anything.
+* mesh tracing (mesh_tracing.py): the receiver a cluster's Linkerd or
+  Istio proxies send spans to exists there, speaks OTLP gRPC and, for
+  Linkerd, has the mesh identity the proxies verify.
 * Secret references (secret_refs.py): every Secret a pod cannot start
   without is rendered, issued by cert-manager, made by the bootstrap or by a
   known controller.
@@ -58,6 +61,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fleet_objects  # noqa: E402
 from agent_rbac import check_agent_rbac  # noqa: E402
 from label_contract import check_label_contract  # noqa: E402
+from mesh_tracing import check_mesh_tracing  # noqa: E402
 from operator_objects import PLATFORM_SERVICES, collector_services, platform_service  # noqa: E402
 from outage_budget import check_outage_budget  # noqa: E402
 from secret_refs import check_secret_refs  # noqa: E402
@@ -364,6 +368,8 @@ def check_drift(repo, objs_by_cluster, problems):
                 problems.append(f"{name}: ignores the data of every Secret; name the generated ones")
     for cluster, objs in objs_by_cluster.items():
         for o in objs:
+            if o.get("_app") == fleet_objects.BOOTSTRAP_CILIUM:
+                continue  # installed by the bootstrap's helm, never synced by Argo CD
             spec = apps.get(o.get("_app"), {})
             entries = spec.get("ignoreDifferences", [])
             respects = "RespectIgnoreDifferences=true" in spec.get("syncPolicy", {}).get("syncOptions", [])
@@ -407,7 +413,8 @@ def main():
               "label-contract facts": check_label_contract(args.repo, facts, objs, problems),
               "agents' RBAC": check_agent_rbac(objs, problems),
               "senders' outage budgets": check_outage_budget(objs, problems),
-              "Secret references": check_secret_refs(args.repo, objs, problems)}
+              "Secret references": check_secret_refs(args.repo, objs, problems),
+              "mesh tracing configurations": check_mesh_tracing(objs, services, problems)}
     for p in problems:
         print("FAIL", p)
     total = sum(len(v) for v in objs.values())

@@ -6,7 +6,9 @@ files in order, each Kustomize source built with kubectl kustomize.
 
 objects(repo, chart_src, helm_lite) -> {cluster: [Object]}; an Object is the
 rendered manifest plus the Application it came from ("_app") and its source
-("_source"). Pod templates of namespaces enrolled in an Istio (sidecar) or
+("_source"). Charts the bootstrap installs before Argo CD (Cilium, with the
+values bootstrap/00-create-clusters.sh passes) are rendered too, as the
+Application BOOTSTRAP_CILIUM, which Argo CD never syncs. Pod templates of namespaces enrolled in an Istio (sidecar) or
 Linkerd mesh carry the proxy container the injector adds ("_injected").
 """
 import concurrent.futures
@@ -167,6 +169,27 @@ def helm_jobs(repo, chart_src, helm_lite, apps, api_versions):
     return jobs
 
 
+BOOTSTRAP_CILIUM = "bootstrap-cilium"
+
+
+def bootstrap_helm_jobs(repo, chart_src, helm_lite, clusters, api_versions):
+    """Cilium on each cluster that has its values (the bootstrap installs it
+    with components/cni/cilium/values.yaml, then the cluster's own), at
+    bootstrap/lib.sh's CILIUM_VERSION."""
+    shared = os.path.join(repo, "components", "cni", "cilium", "values.yaml")
+    if not os.path.exists(shared):
+        return {}
+    m = re.search(r'CILIUM_VERSION="([^"]+)"', open(os.path.join(repo, "bootstrap", "lib.sh")).read())
+    jobs = {}
+    for name in clusters:
+        own = os.path.join(repo, "clusters", name, "values", "cilium.yaml")
+        if os.path.exists(own):
+            jobs[(name, BOOTSTRAP_CILIUM, "cilium")] = (
+                helm_lite, chart_dir(chart_src, "cilium", m.group(1)), "cilium", "kube-system", (shared, own),
+                kube_version(repo, name), tuple(sorted(api_versions.get(name, ()))))
+    return jobs
+
+
 def kustomize_objects(repo, path, source):
     result = subprocess.run(["kubectl", "kustomize", os.path.join(repo, path)], capture_output=True, text=True)
     if result.returncode != 0:
@@ -253,12 +276,15 @@ def enrolled_namespaces(apps):
 
 def inject_proxies(cluster, objs, enrolled):
     """Adds the proxy an injector would add to each pod template of an
-    enrolled namespace (marked "_injected")."""
+    enrolled namespace (marked "_injected"), and marks every object of an
+    enrolled namespace with its mesh ("_mesh": pods an operator makes from
+    it are injected too)."""
     for o in objs:
-        if o["kind"] not in INJECTABLE_KINDS:
-            continue
         mesh = enrolled.get((cluster, o["metadata"].get("namespace")))
         if mesh is None:
+            continue
+        o["_mesh"] = mesh
+        if o["kind"] not in INJECTABLE_KINDS:
             continue
         rule = INJECTED_PROXIES[mesh]
         tpl = (o.get("spec") or {}).get("template") or {}
@@ -291,6 +317,7 @@ def objects(repo, chart_src, helm_lite):
 
     def render_all(api_versions, again=False):
         jobs = helm_jobs(repo, chart_src, helm_lite, apps, api_versions)
+        jobs.update(bootstrap_helm_jobs(repo, chart_src, helm_lite, by_cluster, api_versions))
         unique = sorted(set(jobs.values()))
         if again:  # only charts that can render differently each time
             unique = [j for j in unique if uses_randomness(j[1])]

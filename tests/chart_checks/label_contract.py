@@ -233,12 +233,14 @@ def _applies(artifact, f, row=None):
     """The clusters a catalog dashboard (or its row) or rule reads:
     lgtm-health the central cluster's tenant but for its Agents row (every
     cluster's), an app's dashboard the clusters running the app, a mesh's
-    dashboard the clusters in that mesh, everything else every cluster with
-    agents."""
+    dashboard the clusters in that mesh, hubble the clusters with the
+    bootstrap's Cilium, everything else every cluster with agents."""
     if f.get("agentScenario", "none") == "none":
         return False
     if artifact in ("istio-mesh", "linkerd-mesh"):  # the clusters in that mesh
         return f.get("mesh") == artifact.split("-")[0] and f["role"] != "control"
+    if artifact == "hubble":  # the clusters the bootstrap installs Cilium on
+        return f.get("provider") in ("kind", "minikube")
     if artifact == "lgtm-health" and row != "Agents":
         return f["role"] == "central"
     fact = "app" + "".join(p.capitalize() for p in artifact.split("-"))

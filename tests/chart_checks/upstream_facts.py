@@ -105,12 +105,30 @@ EXPORTERS.update({
     },
 })
 
+# Hubble's flow metrics (Cilium agent, port 9965), with the options
+# clusters/<name>/values/cilium.yaml gives: flows and drops labelled with
+# their source and destination namespaces (labelsContext).
+_HUBBLE_CONTEXT = {"source_namespace", "destination_namespace"}
+EXPORTERS.update({
+    "hubble": {
+        "hubble_flows_processed_total": ({"type", "subtype", "verdict"} | _HUBBLE_CONTEXT, None),
+        "hubble_drop_total": ({"reason", "protocol"} | _HUBBLE_CONTEXT, None),
+        "hubble_dns_queries_total": ({"rcode", "qtypes", "ips_returned"}, None),
+        "hubble_dns_responses_total": ({"rcode", "qtypes", "ips_returned"}, None),
+        "hubble_tcp_flags_total": ({"flag", "family"}, None),
+        "hubble_port_distribution_total": ({"protocol", "port"}, None),
+        "hubble_icmp_total": ({"family", "type"}, None),
+    },
+})
+
 # A container image (by substring of its repository) -> the exporter it is.
+# The Cilium agent's one scraped port is Hubble's (cilium/cilium: followed by
+# its tag, unlike cilium/cilium-envoy).
 IMAGES = [("kube-state-metrics", "kube-state-metrics"), ("node-exporter", "node-exporter"),
           ("grafana/tns-", "tns"), ("grafana/mimir", "mimir"), ("grafana/loki", "loki"),
           ("grafana/tempo", "tempo"), ("grafana/alloy", "alloy"), ("prometheus/prometheus", "prometheus"),
           ("opentelemetry-collector", "otel-collector"), ("timberio/vector", "vector"), ("fluent-bit", "fluent-bit"),
-          ("istio/proxyv2", "istio-proxy"), ("linkerd/proxy", "linkerd-proxy")]
+          ("istio/proxyv2", "istio-proxy"), ("linkerd/proxy", "linkerd-proxy"), ("cilium/cilium:", "hubble")]
 
 # The kubelet's metrics paths.
 KUBELET_PATHS = {"/metrics": "kubelet", "/metrics/cadvisor": "cadvisor"}

@@ -12,6 +12,8 @@ packages=(cmake g++ make pkg-config libyaml-cpp-dev nlohmann-json3-dev libgit2-d
           # for the tests: the bootstrap simulator (tests/bootstrap_sim) runs
           # the generated scripts with real bash and openssl
           python3 python3-yaml openssl
+          # ... and checks the host proxy's configuration with haproxy -c
+          haproxy
           # the ingest proxy test (tests/ingest) runs its nginx configuration
           nginx-light curl
           # promtool, for the alert rules' unit tests (alerts/tests/run.sh)

@@ -2,7 +2,10 @@
 // installed, what it is wired to, and what validation says about it.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "test_support.h"
 
@@ -41,10 +44,21 @@ clusters:
     network: {podCIDR: 10.21.0.0/16, serviceCIDR: 10.22.0.0/16}
 )";
 
-std::string Edited(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
+using Edits = std::vector<std::pair<std::string, std::string>>;
+
+// text with each {from, to} of edits replaced, in order.
+std::string Edited(std::string text, const Edits& edits) {
+  for (const auto& [from, to] : edits) {
+    const size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// kFleet, edited, rendered (its messages in printed).
+std::optional<out::OutputTree> RenderFleet(const Edits& edits, std::string& printed) {
+  return test::RenderSpec("lgtm.yaml", Edited(kFleet, edits), ".", &printed);
 }
 
 const std::string& FileOf(const out::OutputTree& tree, const std::string& path) {
@@ -96,18 +110,16 @@ TEST_CASE("metrics-server goes only on clusters the bootstrap creates, Kiali and
 TEST_CASE("without a load balancer ingress-nginx listens on node ports; with Istio a Gateway serves Grafana",
           "[addons]") {
   std::string printed;
-  const auto no_lb = test::RenderSpec(
-      "lgtm.yaml",
-      Edited(Edited(Edited(kFleet, "loadBalancer: metallb", "loadBalancer: none"), "type: istio", "type: none"),
-             "addons: [kiali, metrics-server]", "addons: []"),
-      ".", &printed);
+  const auto no_lb = RenderFleet(
+      {{"loadBalancer: metallb", "loadBalancer: none"}, {"type: istio", "type: none"},
+       {"addons: [kiali, metrics-server]", "addons: []"}},
+      printed);
   REQUIRE(no_lb);
   const std::string& values = FileOf(*no_lb, "components/addons/ingress-nginx/values.yaml");
   CHECK(Has(values, "type: NodePort"));
   CHECK(Has(values, "https: \"32443\""));
 
-  const auto gateway = test::RenderSpec("lgtm.yaml", Edited(kFleet, "expose: ingress", "expose: gateway"), ".",
-                                        &printed);
+  const auto gateway = RenderFleet({{"expose: ingress", "expose: gateway"}}, printed);
   REQUIRE(gateway);
   CHECK(Has(FileOf(*gateway, "components/grafana/exposure/gateway.yaml"), "gatewayClassName: istio"));
   CHECK_FALSE(gateway->Contains("components/addons/ingress-nginx/values.yaml"));
@@ -117,10 +129,8 @@ TEST_CASE("without a load balancer ingress-nginx listens on node ports; with Ist
 TEST_CASE("with Linkerd, each cluster's proxies send spans to its own agent, whose mesh identity they verify",
           "[addons]") {
   std::string printed;
-  const auto tree = test::RenderSpec(
-      "lgtm.yaml",
-      Edited(Edited(kFleet, "type: istio", "type: linkerd"), "addons: [kiali, metrics-server]", "addons: []"), ".",
-      &printed);
+  const Edits linkerd = {{"type: istio", "type: linkerd"}, {"addons: [kiali, metrics-server]", "addons: []"}};
+  const auto tree = RenderFleet(linkerd, printed);
   REQUIRE(tree);
   const std::string& central = FileOf(*tree, "clusters/central/values/linkerd-control-plane.yaml");
   CHECK(Has(central, "endpoint: alloy-gateway.alloy.svc.cluster.local:4317"));
@@ -132,11 +142,9 @@ TEST_CASE("with Linkerd, each cluster's proxies send spans to its own agent, who
   CHECK_FALSE(tree->Contains("components/mesh/telemetry/tracing.yaml"));
 
   // A cluster without agents has nowhere to send spans.
-  const auto quiet = test::RenderSpec(
-      "lgtm.yaml",
-      Edited(Edited(Edited(kFleet, "type: istio", "type: linkerd"), "addons: [kiali, metrics-server]", "addons: []"),
-             "agents: otel\n    apps: [hotrod]", "agents: none"),
-      ".", &printed);
+  Edits quiet_edits = linkerd;
+  quiet_edits.emplace_back("agents: otel\n    apps: [hotrod]", "agents: none");
+  const auto quiet = RenderFleet(quiet_edits, printed);
   REQUIRE(quiet);
   const std::string& none = FileOf(*quiet, "clusters/shop/values/linkerd-control-plane.yaml");
   CHECK_FALSE(Has(none, "tracing"));
@@ -146,11 +154,10 @@ TEST_CASE("with Linkerd, each cluster's proxies send spans to its own agent, who
 TEST_CASE("with the hubble add-on, every node's flow metrics reach the cluster's tenant and the Network folder",
           "[addons]") {
   std::string printed;
-  const auto tree = test::RenderSpec(
-      "lgtm.yaml",
-      Edited(Edited(Edited(kFleet, "cni: default", "cni: cilium"), "type: istio", "type: none"),
-             "addons: [kiali, metrics-server]", "addons: [hubble]\ndashboards: [hubble]"),
-      ".", &printed);
+  const auto tree = RenderFleet({{"cni: default", "cni: cilium"},
+                                 {"type: istio", "type: none"},
+                                 {"addons: [kiali, metrics-server]", "addons: [hubble]\ndashboards: [hubble]"}},
+                                printed);
   REQUIRE(tree);
   for (const char* cluster : {"central", "shop"}) {
     const std::string& cilium = FileOf(*tree, std::string("clusters/") + cluster + "/values/cilium.yaml");
@@ -164,36 +171,60 @@ TEST_CASE("with the hubble add-on, every node's flow metrics reach the cluster's
   CHECK(tree->Contains("dashboards/network/hubble.json"));
 }
 
-TEST_CASE("validation explains what an add-on or a mesh dashboard needs", "[addons]") {
+TEST_CASE("the host proxy forwards this machine's Grafana ports to central's entry on the docker network",
+          "[addons]") {
   std::string printed;
-  // Kiali reads central's tenant: a central cluster without telemetry has none.
-  CHECK_FALSE(test::ValidateSpec("lgtm.yaml", Edited(kFleet, "    tenant: ops\n    agents: alloy\n", "    agents: none\n"),
-                                 ".", &printed));
-  CHECK(Has(printed, "add-on 'kiali' reads the mesh's metrics from central's tenant"));
+  const auto tree =
+      RenderFleet({{"addons: [kiali, metrics-server]", "addons: [kiali, metrics-server, host-proxy]"}}, printed);
+  REQUIRE(tree);
+  const std::string& script = FileOf(*tree, "bootstrap/45-host-proxy.sh");
+  CHECK(Has(script, "get service ingress-nginx-controller"));
+  CHECK(Has(script, "--network \"kind\""));
+  CHECK(Has(script, "--publish 127.0.0.1:80:8080 \\\n  --publish 127.0.0.1:443:8443 \\\n"));
+  CHECK(Has(script, "--env \"GRAFANA_443=${target}:443\""));
+  CHECK(Has(script, "IMAGE=\"haproxy:3.2.24-alpine\""));
+  CHECK(Has(FileOf(*tree, "bootstrap/all.sh"), "45-host-proxy.sh"));
 
+  // Without a load balancer: ingress-nginx's node ports on central's node.
+  const auto no_lb = RenderFleet({{"loadBalancer: metallb", "loadBalancer: none"},
+                                  {"type: istio", "type: none"},
+                                  {"addons: [kiali, metrics-server]", "addons: [host-proxy]"}},
+                                 printed);
+  REQUIRE(no_lb);
+  const std::string& nodes = FileOf(*no_lb, "bootstrap/45-host-proxy.sh");
+  CHECK(Has(nodes, "target=\"central-control-plane\""));
+  CHECK(Has(nodes, "--env \"GRAFANA_80=${target}:32080\""));
+}
+
+TEST_CASE("validation explains what an add-on or a mesh dashboard needs", "[addons]") {
   // Existing clusters keep their own metrics-server: a warning, not an error.
   const std::string existing =
-      Edited(Edited(kFleet, "provider: kind", "provider: existing"), "loadBalancer: metallb", "loadBalancer: none");
-  printed.clear();
+      Edited(kFleet, {{"provider: kind", "provider: existing"}, {"loadBalancer: metallb", "loadBalancer: none"}});
+  std::string printed;
   CHECK(test::ValidateSpec("lgtm.yaml", existing, ".", &printed));
   CHECK(Has(printed, "add-on metrics-server is not installed on existing clusters (central, shop)"));
 
-  printed.clear();
-  CHECK_FALSE(test::ValidateSpec("lgtm.yaml", Edited(kFleet, "addons: [kiali, metrics-server]",
-                                                     "addons: [metrics-server]\ndashboards: [linkerd-mesh]"),
-                                 ".", &printed));
-  CHECK(Has(printed, "dashboard 'linkerd-mesh' needs mesh.type: linkerd"));
-
-  printed.clear();
-  CHECK_FALSE(test::ValidateSpec("lgtm.yaml", Edited(kFleet, "addons: [kiali, metrics-server]",
-                                                     "addons: [metrics-server]\ndashboards: [hubble]"),
-                                 ".", &printed));
-  CHECK(Has(printed, "dashboard 'hubble' needs the hubble add-on (addons: [hubble])"));
-
-  printed.clear();
-  CHECK_FALSE(test::ValidateSpec(
-      "lgtm.yaml",
-      std::string(kFleet) + "dashboards:\n  - {gnetId: 7639, revision: 1}\n  - {gnetId: 7639, revision: 2}\n",
-      ".", &printed));
-  CHECK(Has(printed, "grafana.com dashboard 7639 is listed twice"));
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      // Kiali reads central's tenant: a central cluster without telemetry has none.
+      {Edited(kFleet, {{"    tenant: ops\n    agents: alloy\n", "    agents: none\n"}}),
+       "add-on 'kiali' reads the mesh's metrics from central's tenant"},
+      {Edited(kFleet, {{"addons: [kiali, metrics-server]", "addons: [metrics-server]\ndashboards: [linkerd-mesh]"}}),
+       "dashboard 'linkerd-mesh' needs mesh.type: linkerd"},
+      {Edited(kFleet, {{"addons: [kiali, metrics-server]", "addons: [metrics-server]\ndashboards: [hubble]"}}),
+       "dashboard 'hubble' needs the hubble add-on (addons: [hubble])"},
+      // The host proxy needs Grafana's entry on a cluster the bootstrap creates.
+      {Edited(kFleet, {{"addons: [kiali, metrics-server]", "addons: [kiali, host-proxy]"},
+                       {"  host: grafana.example.com\n", ""}}),
+       "add-on 'host-proxy' forwards to Grafana's Gateway or Ingress, and Grafana is not exposed"},
+      {Edited(existing, {{"addons: [kiali, metrics-server]", "addons: [host-proxy]"}, {"type: istio", "type: none"}}),
+       "add-on 'host-proxy' runs on the docker network of the clusters the bootstrap creates"},
+      {std::string(kFleet) + "dashboards:\n  - {gnetId: 7639, revision: 1}\n  - {gnetId: 7639, revision: 2}\n",
+       "grafana.com dashboard 7639 is listed twice"},
+  };
+  for (const auto& [text, message] : refused) {
+    INFO(message);
+    printed.clear();
+    CHECK_FALSE(test::ValidateSpec("lgtm.yaml", text, ".", &printed));
+    CHECK(Has(printed, message));
+  }
 }

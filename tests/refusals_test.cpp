@@ -74,8 +74,6 @@ TEST_CASE("validate and render refuse exactly the same unrendered specs, at the 
        {{"mesh:\n  type: none", "mesh:\n  type: linkerd\n  linkerd:\n    channel: stable"}},
        "mesh.linkerd.channel: stable is not rendered by this version of lgtmgen yet",
        "channel: stable"},
-      {"an add-on not rendered", {{"addons: []", "addons: [host-proxy]"}},
-       "add-on host-proxy is not rendered by this version of lgtmgen yet", "addons:"},
       {"Cilium on existing clusters",
        {{"provider: kind", "provider: existing"}, {"loadBalancer: cilium", "loadBalancer: none"}, {"type: none", "type: istio"}},
        "platform.cni: cilium on provider existing is not rendered by this version of lgtmgen yet", "cni: cilium"},

@@ -15,6 +15,7 @@
 #include "emit/alerting_layout.h"
 #include "emit/components.h"
 #include "emit/files.h"
+#include "emit/host_proxy.h"
 #include "endpoints/addresses.h"
 #include "endpoints/resolver.h"
 #include "naming/namer.h"
@@ -597,6 +598,14 @@ void EmitBootstrap(const model::Model& model, out::OutputTree& tree, diag::Diagn
                    {"kubectl"}, "re-applies root.yaml and waits for it to sync"});
   PutTemplate(tree, diags, "bootstrap", "bootstrap/40-apply-root.sh", "bootstrap/40-apply-root.sh", model, {});
 
+  if (model.HasAddon("host-proxy")) {
+    steps.push_back({"45-host-proxy.sh",
+                     "the host-proxy add-on: an HAProxy container forwarding this machine's Grafana ports to the "
+                     "central cluster (Docker Desktop)",
+                     {"kubectl", "docker"}, "keeps the container while its image and target are the same"});
+    PutTemplate(tree, diags, "bootstrap", "bootstrap/45-host-proxy.sh", "bootstrap/45-host-proxy.sh", model,
+                HostProxyVars(model));
+  }
   if (model.mesh.type == "linkerd" || model.mesh.type == "istio") {
     std::vector<std::string> remotes;
     for (const model::Cluster& c : model.clusters) {

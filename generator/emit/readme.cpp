@@ -320,6 +320,10 @@ void EmitReadme(const model::Model& model, out::OutputTree& tree, diag::Diagnost
       grafana_url += fmt::format(" (ingress-nginx listens on node ports {} and {} of the central cluster's nodes)",
                                  kIngressHttpNodePort, kIngressHttpsNodePort);
     }
+    if (model.HasAddon("host-proxy")) {
+      grafana_url += "; on Docker Desktop, bootstrap/45-host-proxy.sh forwards 127.0.0.1's ports there: point the "
+                     "name at 127.0.0.1";
+    }
     if (g.tls == "self-signed") {
       grafana_url += fmt::format(
           "; its certificate comes from the fleet's own CA: `kubectl --context {} -n cert-manager get secret lgtm-ca "

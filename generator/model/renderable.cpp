@@ -46,13 +46,6 @@ void CheckRenderable(const Model& model, const spec::Document& doc, diag::Diagno
            "Linkerd's open-source project publishes edge releases only (stable ones come from Buoyant "
            "Enterprise for Linkerd, under a license); use channel: edge");
   }
-  for (size_t i = 0; i < model.addons.size(); ++i) {
-    const std::string& addon = model.addons[i];
-    if (addon == "host-proxy") {
-      NotYet(diags, doc.ValueLoc(spec::Child("/addons", i)), "add-on " + addon,
-             "remove it from addons: for now (hubble, linkerd-viz, metrics-server and kiali are rendered)");
-    }
-  }
   CheckPlatform(model, doc, diags);
 }
 

@@ -437,6 +437,23 @@ class Validator {
                      "every tenant)");
       }
       if (a == "metrics-server") WarnMetricsServerSkips(spec::Child("/addons", i));
+      if (a == "host-proxy") CheckHostProxy(spec::Child("/addons", i));
+    }
+  }
+
+  // The host proxy forwards to Grafana's entry on central, over the docker
+  // network of the clusters the bootstrap creates.
+  void CheckHostProxy(const std::string& at) {
+    const Cluster& central = m_.Central();
+    if (!central.IsLocal()) {
+      diags_.Error(At(at),
+                   fmt::format("add-on 'host-proxy' runs on the docker network of the clusters the bootstrap "
+                               "creates, and central cluster '{}' is provider existing",
+                               central.name),
+                   "remove host-proxy: an existing cluster's entry is reachable as it is");
+    } else if (m_.grafana.host.empty() || (m_.grafana.expose != "gateway" && m_.grafana.expose != "ingress")) {
+      diags_.Error(At(at), "add-on 'host-proxy' forwards to Grafana's Gateway or Ingress, and Grafana is not exposed",
+                   "set grafana.host (and grafana.expose: gateway or ingress), or remove host-proxy");
     }
   }
 

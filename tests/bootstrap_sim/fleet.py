@@ -512,12 +512,49 @@ def sync_root(cluster, app):
     state.log_event("argocd", "sync", cluster, "Application", "argocd", "root")
     for c in repo_clusters():
         argocd_deploys(c)
+        if c["role"] == "central" and os.path.exists(os.path.join(os.environ["SIM_REPO"], "bootstrap",
+                                                                   "45-host-proxy.sh")):
+            deploy_grafana_entry(c["name"])
         if c["role"] == "central":
             # Grafana, which step 60 reaches through a port-forward.
             state.put(c["name"], {"apiVersion": "v1", "kind": "Service",
                                   "metadata": {"name": "grafana", "namespace": "grafana"},
                                   "spec": {"type": "ClusterIP", "ports": [{"name": "http-web", "port": 80}]}},
                       "argocd")
+
+
+def deploy_grafana_entry(cluster):
+    """The Service in front of Grafana that Argo CD's Applications make on
+    central, as the implementations name it: a Gateway's (Cilium:
+    cilium-gateway-<gateway>, Istio: <gateway>-istio) with the Gateway's
+    listener ports, or ingress-nginx's controller with the chart values'
+    type and node ports."""
+    repo = os.environ["SIM_REPO"]
+    gateway = os.path.join(repo, "components", "grafana", "exposure", "gateway.yaml")
+    nginx = os.path.join(repo, "components", "addons", "ingress-nginx", "values.yaml")
+    if os.path.exists(gateway):
+        import yaml
+        gw = next(d for d in yaml.safe_load_all(open(gateway)) if d and d["kind"] == "Gateway")
+        name = gw["metadata"]["name"]
+        svc_name = f"cilium-gateway-{name}" if gw["spec"]["gatewayClassName"] == "cilium" else f"{name}-istio"
+        spec = {"type": "LoadBalancer",
+                "ports": [{"name": lst["name"], "port": lst["port"]} for lst in gw["spec"]["listeners"]]}
+        svc = {"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": svc_name, "namespace": gw["metadata"]["namespace"]}, "spec": spec}
+    elif os.path.exists(nginx):
+        import yaml
+        service = ((yaml.safe_load(open(nginx)) or {}).get("controller") or {}).get("service") or {}
+        node_ports = service.get("nodePorts") or {}
+        ports = [{"name": n, "port": p, **({"nodePort": int(node_ports[n])} if n in node_ports else {})}
+                 for n, p in (("http", 80), ("https", 443))]
+        svc = {"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": "ingress-nginx-controller", "namespace": "ingress-nginx"},
+               "spec": {"type": service.get("type", "LoadBalancer"), "ports": ports}}
+    else:
+        return
+    if state.get(cluster, "Service", svc["metadata"]["namespace"], svc["metadata"]["name"]) is None:
+        state.put(cluster, svc, "argocd")
+    refresh_load_balancers(cluster)
 
 
 def root_synced(argocd_cluster):

@@ -178,6 +178,7 @@ class Simulation:
         self.check_load_balancers()
         self.check_manifests_from_repo(repo)
         self.check_meshed_from_start()
+        self.check_host_proxy(repo)
 
     def repo_clusters(self, repo):
         out = []
@@ -427,6 +428,61 @@ class Simulation:
                 self.check(json.loads(text) == want, f"{e['cluster']}: {item} as applied differs from its manifest "
                            f"in bootstrap/manifests/")
 
+    def check_host_proxy(self, repo):
+        """With the host-proxy add-on: its container runs on the clusters'
+        docker network from a pinned image, publishes on 127.0.0.1 only, and
+        forwards each port to a port of Grafana's entry on central (its
+        load-balancer address, or a node port of central's node); its
+        HAProxy configuration listens where docker publishes and reads every
+        target (and is valid for haproxy -c, when haproxy is installed)."""
+        script = os.path.join(repo, "bootstrap", "45-host-proxy.sh")
+        if not os.path.exists(script):
+            return
+        name = re.search(r'^CONTAINER="([^"]+)"', open(script).read(), re.M).group(1)
+        c = self.st.docker_container(name)
+        self.check(c is not None and c["running"], f"45-host-proxy.sh left no running container {name}")
+        lib = open(os.path.join(repo, "bootstrap", "lib.sh")).read()
+        network = (re.search(r'DOCKER_NETWORK="([^"]+)"', lib) or [None, "kind"])[1]
+        self.check(c["network"] == network and self.st.docker_network(network) is not None,
+                   f"{name} is on docker network {c['network']}, not the clusters' {network}")
+        self.check(re.fullmatch(r"[\w./-]+:\d[\w.-]*(@sha256:[0-9a-f]{64})?", c["image"]) is not None,
+                   f"{name} runs image {c['image']}, not a pinned version")
+        central = next(f for f in self.repo_clusters(repo) if f["role"] == "central")["name"]
+        entries = [s for s in self.st.list_objects(central, "Service")
+                   if s["metadata"]["namespace"] in ("grafana", "ingress-nginx")
+                   and s["spec"].get("type") in ("LoadBalancer", "NodePort")]
+        self.check(len(entries) == 1, f"{central}: no one Service in front of Grafana for the host proxy: {entries}")
+        entry = entries[0]
+        # The node's name on the docker network: kind's control-plane
+        # container, or the minikube profile's.
+        node = central if (self.st.kind_cluster(central) or {}).get("minikube") else f"{central}-control-plane"
+        config = c["env"].get("HAPROXY_CONFIG", "")
+        binds = set(re.findall(r"^\s*bind :(\d+)$", config, re.M))
+        for published in c["publish"]:
+            host_ip, _, container_port = published.split(":")
+            self.check(host_ip == "127.0.0.1", f"{name} publishes {published} beyond 127.0.0.1")
+            self.check(container_port in binds, f"{name} publishes {published}, where HAProxy does not listen "
+                       f"(it binds {sorted(binds)})")
+        targets = {k: v for k, v in c["env"].items() if k.startswith("GRAFANA_")}
+        self.check(len(targets) == len(c["publish"]) and targets, f"{name}: one target per published port: {targets}")
+        for var, target in targets.items():
+            self.check(f'"${{{var}}}"' in config, f"{name}: HAProxy's configuration never reads {var}")
+            host, _, port = target.rpartition(":")
+            if entry["spec"]["type"] == "LoadBalancer":
+                ingress = entry.get("status", {}).get("loadBalancer", {}).get("ingress", [])
+                ok = ingress and host == ingress[0].get("ip") and int(port) in [p["port"] for p in entry["spec"]["ports"]]
+            else:
+                ok = host == node and int(port) in [p.get("nodePort") for p in entry["spec"]["ports"]]
+            self.check(ok, f"{name} forwards {var} to {target}, not to a port of {central}'s "
+                       f"{entry['metadata']['namespace']}/{entry['metadata']['name']}")
+        if shutil.which("haproxy"):
+            path = os.path.join(self.work, "haproxy.cfg")
+            with open(path, "w") as f:
+                f.write(config + "\n")
+            result = subprocess.run(["haproxy", "-c", "-f", path], capture_output=True, text=True,
+                                    env=dict(os.environ, **targets))
+            self.check(result.returncode == 0, f"{name}: haproxy -c rejects its configuration: {(result.stdout + result.stderr)[-800:]}")
+
     # --- scenarios ---------------------------------------------------------
 
     def diff(self, before, after):
@@ -498,6 +554,8 @@ def scenario_rerun_and_grow(sim, repo, grow):
         sim.run_script(repo, step)
     changed, added = sim.diff(first, sim.material())
     sim.check(not changed and not added, f"a re-run changed the fleet's material: changed {changed}, added {added}")
+    replaced = [e["name"] for e in sim.events()[sim.run_start:] if e["tool"] == "docker" and e["op"] in ("run", "rm")]
+    sim.check(not replaced, f"a re-run replaced the containers {replaced}")
     sim.check_all(repo)
     check_verify(sim, repo)
     spec = add_cluster(yaml.safe_load(open(sim.specs[repo]))) if grow else None

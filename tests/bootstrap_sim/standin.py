@@ -6,6 +6,7 @@ subset of its tool the scripts use, with the tool's semantics, on the state
 in $SIM_STATE; any other call exits 97 with "stand-in: unsupported", which
 fails the simulation instead of passing silently.
 """
+import hashlib
 import json
 import os
 import sys
@@ -447,7 +448,60 @@ def docker(args):
         state.put_docker_network({"name": pos[0], "subnets": [str(subnet)], "labels": flags.get("--label", [])})
         state.log_event("docker", "network-create", "", "Network", "", pos[0])
         return 0
+    if args[:1] == ["inspect"]:
+        pos, flags = parse_flags(args[1:], {"-f", "--format"})
+        container = state.docker_container(pos[0]) if len(pos) == 1 else None
+        if container is None:
+            print(f"Error: No such object: {pos[0] if pos else ''}", file=sys.stderr)
+            return 1
+        label = '{{index .Config.Labels "io.lgtmgen.host-proxy"}} {{.State.Running}}'
+        if (one(flags, "-f") or one(flags, "--format")) != label:
+            raise Unsupported(f"docker {' '.join(args)}")
+        running = "true" if container["running"] else "false"
+        print(f"{container['labels'].get('io.lgtmgen.host-proxy', '')} {running}")
+        return 0
+    if args[:2] == ["rm", "-f"] and len(args) == 3:
+        state.delete_docker_container(args[2])
+        state.log_event("docker", "rm", "", "Container", "", args[2])
+        return 0
+    if args[:1] == ["run"]:
+        return docker_run(args[1:])
     raise Unsupported(f"docker {' '.join(args)}")
+
+
+def docker_run(args):
+    """docker run --detach with the flags the host proxy uses; the image's
+    command follows the image (its flags are not docker's)."""
+    with_value = {"--name", "--network", "--restart", "--label", "--publish", "--env"}
+    flags, i = {}, 0
+    while i < len(args) and args[i].startswith("-"):
+        name, eq, val = args[i].partition("=")
+        if name == "--detach" and not eq:
+            flags[name] = [True]
+        elif name in with_value:
+            if not eq:
+                i += 1
+                val = args[i]
+            flags.setdefault(name, []).append(val)
+        else:
+            raise Unsupported(f"docker run flag {args[i]}")
+        i += 1
+    if i >= len(args) or not flags.get("--detach") or not one(flags, "--name"):
+        raise Unsupported(f"docker run {' '.join(args)}")
+    name, network = one(flags, "--name"), one(flags, "--network", "bridge")
+    if state.docker_network(network) is None:
+        raise Refused(f"docker: Error response from daemon: network {network} not found.")
+    if state.docker_container(name) is not None:
+        raise Refused(f'docker: Error response from daemon: Conflict. The container name "/{name}" is already in use')
+    state.put_docker_container({
+        "name": name, "image": args[i], "command": args[i + 1:], "network": network,
+        "restart": one(flags, "--restart", "no"), "running": True,
+        "labels": dict(v.split("=", 1) for v in flags.get("--label", [])),
+        "publish": flags.get("--publish", []),
+        "env": dict(v.split("=", 1) for v in flags.get("--env", []))})
+    state.log_event("docker", "run", "", "Container", "", name)
+    print(hashlib.sha256(name.encode()).hexdigest())  # the container's id
+    return 0
 
 
 def minikube(args):

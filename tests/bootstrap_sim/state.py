@@ -86,6 +86,20 @@ def put_docker_network(value):
     _write_json(os.path.join(root(), "docker-networks", value["name"] + ".json"), value)
 
 
+def docker_container(name):
+    return _read_json(os.path.join(root(), "docker-containers", name + ".json"))
+
+
+def put_docker_container(value):
+    _write_json(os.path.join(root(), "docker-containers", value["name"] + ".json"), value)
+
+
+def delete_docker_container(name):
+    path = os.path.join(root(), "docker-containers", name + ".json")
+    if os.path.exists(path):
+        os.remove(path)
+
+
 # --- objects ---------------------------------------------------------------
 
 def _obj_path(cluster, kind, ns, name):

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-packages=(cmake g++ make pkg-config libyaml-cpp-dev nlohmann-json3-dev libgit2-dev libcli11-dev
+packages=(cmake g++ make pkg-config libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libgit2-dev libcli11-dev
           libfmt-dev catch2 libvalijson-dev
           # for the tests: the bootstrap simulator (tests/bootstrap_sim) runs
           # the generated scripts with real bash and openssl

@@ -106,6 +106,28 @@ TEST_CASE("render, check, and a failed render that leaves the directory untouche
   fs::remove(bad);
 }
 
+TEST_CASE("a render into a new directory builds it beside and puts it in place whole", "[cli]") {
+  const fs::path parent = fs::path(test::UniqueTempPath("lgtmgen-new-dir-"));
+  const fs::path dir = parent / "deep" / "repo";
+  // What an interrupted run left beside it goes; a look-alike of another name stays.
+  fs::create_directories(parent / "deep" / ".repo.lgtmgen-new-99999" / "sub");
+  fs::create_directories(parent / "deep" / ".repo.lgtmgen-new-notapid");
+  REQUIRE(RunCli("render --preset minimal -o '" + dir.string() + "'").exit_code == 0);
+  std::set<std::string> beside;
+  for (const auto& e : fs::directory_iterator(parent / "deep")) beside.insert(e.path().filename().string());
+  CHECK(beside == std::set<std::string>{".repo.lgtmgen-new-notapid", "repo"});
+
+  // The same files, modes and manifest as a render over an existing directory.
+  const auto fresh = test::ReadTree(dir.string());
+  CHECK(fresh.count(".lgtmgen/manifest") == 1);
+  CHECK((fs::status(dir / "bootstrap" / "all.sh").permissions() & fs::perms::owner_exec) != fs::perms::none);
+  CHECK((fs::status(dir / "README.md").permissions() & fs::perms::owner_exec) == fs::perms::none);
+  const CliResult again = RunCli("render --preset minimal -o '" + dir.string() + "'");
+  CHECK(again.out.find(" 0 added, 0 changed, 0 removed") != std::string::npos);
+  CHECK(test::ReadTree(dir.string()) == fresh);
+  fs::remove_all(parent);
+}
+
 TEST_CASE("every preset says which reference system it reproduces, and how it differs", "[cli]") {
   const std::vector<cli::Preset> presets = cli::ListPresets();
   REQUIRE(presets.size() >= 5);

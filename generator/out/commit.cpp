@@ -29,7 +29,7 @@ bool IsScript(const std::string& content) { return content.rfind("#!", 0) == 0; 
 
 std::string ManifestText(const OutputTree& tree) {
   std::string text = std::string(kManifestHeader) + "\n";
-  for (const auto& [path, content] : tree.Files()) text += GitBlobId(content) + " " + path + "\n";
+  for (const auto& [path, id] : tree.BlobIds()) text += id + " " + path + "\n";
   return text;
 }
 
@@ -46,16 +46,16 @@ constexpr const char* kTempMarker = ".lgtmgen-tmp-";
 // Removes what an interrupted run left of its atomic writes: entries named
 // <file>.lgtmgen-tmp-<pid> beside a file lgtmgen owns (now or before). Each
 // folder is listed once.
-void RemoveTempFiles(const std::string& dir, const std::map<std::string, std::string>& files,
+void RemoveTempFiles(const std::string& dir, const std::map<std::string, const std::string*>& files,
                      const std::map<std::string, std::string>& previous, FileSystem& fs) {
   std::map<std::string, std::set<std::string>> owned_by_folder;
-  for (const auto* list : {&files, &previous}) {
-    for (const auto& [path, _] : *list) {
-      const size_t slash = path.rfind('/');
-      owned_by_folder[slash == std::string::npos ? "" : path.substr(0, slash)].insert(
-          slash == std::string::npos ? path : path.substr(slash + 1));
-    }
-  }
+  const auto own = [&](const std::string& path) {
+    const size_t slash = path.rfind('/');
+    owned_by_folder[slash == std::string::npos ? "" : path.substr(0, slash)].insert(
+        slash == std::string::npos ? path : path.substr(slash + 1));
+  };
+  for (const auto& [path, _] : files) own(path);
+  for (const auto& [path, _] : previous) own(path);
   for (const auto& [folder, names] : owned_by_folder) {
     const std::string where = folder.empty() ? dir : JoinPath(dir, folder);
     for (const std::string& entry : fs.List(where)) {
@@ -142,8 +142,25 @@ class SymlinkGuard {
 CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode mode, bool force,
                     FileSystem& fs) {
   CommitResult result;
-  std::map<std::string, std::string> files = tree.Files();
-  files[kManifestPath] = ManifestText(tree);
+  const std::string manifest_text = ManifestText(tree);
+  // Every file of this render by path, the manifest among them (the
+  // contents stay in the tree: a large render is not copied).
+  std::map<std::string, const std::string*> files;
+  for (const auto& [path, content] : tree.Files()) files.emplace_hint(files.end(), path, &content);
+  files[kManifestPath] = &manifest_text;
+
+  ChangeSet& changes = result.changes;
+  if (!fs.Exists(dir)) {
+    // A new directory (nothing in it can be a link): built whole, then put
+    // in place at once.
+    std::vector<FileSystem::File> writes;
+    for (const auto& [path, content] : files) {
+      changes.added.push_back(path);
+      writes.push_back({path, content, IsScript(*content)});
+    }
+    if (mode == CommitMode::kWrite) fs.WriteNewDirectory(dir, writes);
+    return result;
+  }
 
   SymlinkGuard guard(dir, fs);
   for (const auto& [path, _] : files) {
@@ -168,8 +185,8 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
   const std::map<std::string, std::string> previous =
       manifest ? ReadManifest(*manifest) : std::map<std::string, std::string>{};
 
-  ChangeSet& changes = result.changes;
-  for (const auto& [path, content] : files) {
+  for (const auto& [path, content_ptr] : files) {
+    const std::string& content = *content_ptr;
     // A link where a file belongs is replaced by the file (a rename replaces
     // the link itself); what it points to is neither read nor touched.
     const std::optional<std::string> current =
@@ -212,9 +229,7 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
   // leaves a directory the next run recognizes as lgtmgen's and cleans up:
   // orphans are removed, --check reports them.
   std::map<std::string, std::string> pending = previous;
-  for (const auto& [path, content] : files) {
-    if (path == kManifestPath) continue;
-    const std::string id = GitBlobId(content);
+  for (const auto& [path, id] : tree.BlobIds()) {
     auto was = previous.find(path);
     // A file this run rewrites holds either content until it is done.
     pending[path] = was == previous.end() || was->second.empty() || IdMatches(was->second, id)
@@ -230,7 +245,7 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
   std::vector<FileSystem::File> writes;
   for (const auto* list : {&changes.added, &changes.changed}) {
     for (const std::string& path : *list) {
-      if (path != kManifestPath) writes.push_back({JoinPath(dir, path), &files.at(path), IsScript(files.at(path))});
+      if (path != kManifestPath) writes.push_back({JoinPath(dir, path), files.at(path), IsScript(*files.at(path))});
     }
   }
   fs.WriteAll(writes);
@@ -238,7 +253,7 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
   // The manifest goes last: it then lists exactly this render's files. If
   // anything above failed, the pending one still names every file lgtmgen
   // may have left, so the next run cleans up.
-  if (on_disk != files.at(kManifestPath)) fs.Write(JoinPath(dir, kManifestPath), files.at(kManifestPath));
+  if (on_disk != manifest_text) fs.Write(JoinPath(dir, kManifestPath), manifest_text);
   return result;
 }
 

@@ -16,6 +16,9 @@ class IoError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// path joined to name with one '/'; "." as dir gives name alone.
+[[nodiscard]] std::string JoinPath(const std::string& dir, const std::string& name);
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -61,6 +64,12 @@ class FileSystem {
   virtual void WriteAll(const std::vector<File>& files) {
     for (const File& f : files) Write(f.path, *f.content, f.executable);
   }
+  /// Creates directory dir, which does not exist, holding files (paths
+  /// relative to dir). The real disk builds it beside dir and renames it into
+  /// place: dir appears whole or not at all. Throws IoError.
+  virtual void WriteNewDirectory(const std::string& dir, const std::vector<File>& files) {
+    for (const File& f : files) Write(JoinPath(dir, f.path), *f.content, f.executable);
+  }
 };
 
 /// The real disk.
@@ -72,6 +81,7 @@ class RealFileSystem final : public FileSystem {
   void Write(const std::string& path, const std::string& content, bool executable = false) override;
   void Remove(const std::string& path, const std::string& stop_at) override;
   void WriteAll(const std::vector<File>& files) override;
+  void WriteNewDirectory(const std::string& dir, const std::vector<File>& files) override;
   bool IsSymlink(const std::string& path) const override;
   bool Exists(const std::string& path) const override;
 };
@@ -91,8 +101,6 @@ class MemFileSystem final : public FileSystem {
   int removals = 0;
 };
 
-/// path joined to name with one '/'; "." as dir gives name alone.
-[[nodiscard]] std::string JoinPath(const std::string& dir, const std::string& name);
 /// The directory part of path ("." when there is none).
 [[nodiscard]] std::string DirName(const std::string& path);
 /// The last component of path.

@@ -2,6 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "out/git_library.h"
+
 namespace lgtmgen::out {
 
 std::string OutputTree::Add(const std::string& path, std::string content, const std::string& emitter) {
@@ -22,7 +28,28 @@ std::string OutputTree::Add(const std::string& path, std::string content, const 
   }
   owners_.emplace(path, emitter);
   files_.emplace(path, std::move(content));
+  blob_ids_current_ = false;
   return {};
+}
+
+const std::map<std::string, std::string>& OutputTree::BlobIds() const {
+  if (blob_ids_current_) return blob_ids_;
+  std::vector<const std::pair<const std::string, std::string>*> files;
+  for (const auto& entry : files_) files.push_back(&entry);
+  std::vector<std::string> ids(files.size());
+  EnsureGitLibrary();
+  const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::thread> threads;
+  for (size_t w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      for (size_t i = w; i < files.size(); i += workers) ids[i] = GitBlobId(files[i]->second);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  blob_ids_.clear();
+  for (size_t i = 0; i < files.size(); ++i) blob_ids_.emplace_hint(blob_ids_.end(), files[i]->first, std::move(ids[i]));
+  blob_ids_current_ = true;
+  return blob_ids_;
 }
 
 }  // namespace lgtmgen::out

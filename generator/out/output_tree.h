@@ -16,10 +16,16 @@ class OutputTree {
 
   [[nodiscard]] const std::map<std::string, std::string>& Files() const { return files_; }
   [[nodiscard]] bool Contains(const std::string& path) const { return files_.count(path) != 0; }
+  /// The git blob id of every file (path → 40 hex digits), computed on the
+  /// first call after the last Add, on several threads. Not for concurrent
+  /// callers.
+  [[nodiscard]] const std::map<std::string, std::string>& BlobIds() const;
 
  private:
   std::map<std::string, std::string> files_;
   std::map<std::string, std::string> owners_;
+  mutable std::map<std::string, std::string> blob_ids_;
+  mutable bool blob_ids_current_ = false;
 };
 
 }  // namespace lgtmgen::out

@@ -1,4 +1,6 @@
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -6,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -16,17 +19,34 @@ namespace lgtmgen::out {
 namespace fs = std::filesystem;
 
 std::optional<std::string> RealFileSystem::Read(const std::string& path) const {
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
-    throw IoError(fmt::format("cannot read {}: {}", path, ec.message()));  // e.g. a folder it may not enter
+  // O_NONBLOCK: a FIFO where a file belongs must not block the open.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    throw IoError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));  // e.g. a folder it may not enter
   }
-  if (!fs::is_regular_file(status)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::nullopt;  // a directory, FIFO or device is not a file lgtmgen reads
+  }
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  for (;;) {
+    if (done == text.size()) text.resize(done + 4096);  // the file grew since fstat
+    const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw IoError(fmt::format("cannot read {}: {}", path, std::strerror(error)));
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(done);
+  return text;
 }
 
 bool RealFileSystem::IsSymlink(const std::string& path) const {
@@ -80,15 +100,20 @@ void RealFileSystem::Write(const std::string& path, const std::string& content, 
   }
 }
 
-void RealFileSystem::WriteAll(const std::vector<File>& files) {
+namespace {
+
+// Runs write(i) for i in [0, count) on several threads; rethrows the first
+// IoError after every thread finished.
+template <typename Fn>
+void InParallel(size_t count, Fn write) {
   const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency() * 2, 1, 16);
   std::vector<std::string> errors(workers);
   std::vector<std::thread> threads;
   for (size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
-      for (size_t i = w; i < files.size() && errors[w].empty(); i += workers) {
+      for (size_t i = w; i < count && errors[w].empty(); i += workers) {
         try {
-          Write(files[i].path, *files[i].content, files[i].executable);
+          write(i);
         } catch (const IoError& e) {
           errors[w] = e.what();
         }
@@ -98,6 +123,81 @@ void RealFileSystem::WriteAll(const std::vector<File>& files) {
   for (std::thread& t : threads) t.join();
   for (const std::string& e : errors) {
     if (!e.empty()) throw IoError(e);
+  }
+}
+
+// Creates path, which does not exist, with content: one open, write, close.
+void CreateFile(const std::string& path, const std::string& content, bool executable) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, executable ? 0755 : 0644);
+  if (fd < 0) throw IoError(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  for (size_t done = 0; done < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = errno;
+      ::close(fd);
+      throw IoError(fmt::format("cannot write {}: {}", path, std::strerror(error)));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) throw IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+}
+
+constexpr const char* kStagingMarker = ".lgtmgen-new-";
+
+// Removes what interrupted runs left beside dir: .<name>.lgtmgen-new-<pid>.
+void RemoveStaleStaging(const fs::path& dir) {
+  const std::string prefix = "." + dir.filename().string() + kStagingMarker;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir.parent_path().empty() ? "." : dir.parent_path(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    std::error_code ignored;
+    fs::remove_all(it->path(), ignored);
+  }
+}
+
+}  // namespace
+
+void RealFileSystem::WriteAll(const std::vector<File>& files) {
+  InParallel(files.size(), [&](size_t i) { Write(files[i].path, *files[i].content, files[i].executable); });
+}
+
+void RealFileSystem::WriteNewDirectory(const std::string& dir, const std::vector<File>& files) {
+  const fs::path target(dir);
+  std::error_code ec;
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  if (ec) throw IoError(fmt::format("cannot create {}: {}", target.parent_path().string(), ec.message()));
+  RemoveStaleStaging(target);
+  const fs::path staging =
+      target.parent_path() / fmt::format(".{}{}{}", target.filename().string(), kStagingMarker, ::getpid());
+  try {
+    // Each folder once, parents first (a set sorts "a" before "a/b").
+    std::set<std::string> folders = {""};
+    for (const File& f : files) {
+      for (size_t slash = f.path.find('/'); slash != std::string::npos; slash = f.path.find('/', slash + 1)) {
+        folders.insert(f.path.substr(0, slash));
+      }
+    }
+    for (const std::string& folder : folders) {
+      const std::string path = folder.empty() ? staging.string() : (staging / folder).string();
+      if (::mkdir(path.c_str(), 0755) != 0) {
+        throw IoError(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+      }
+    }
+    InParallel(files.size(), [&](size_t i) {
+      CreateFile((staging / files[i].path).string(), *files[i].content, files[i].executable);
+    });
+    if (::rename(staging.c_str(), target.c_str()) != 0) {
+      throw IoError(fmt::format("cannot create {}: {}", dir, std::strerror(errno)));
+    }
+  } catch (const IoError&) {
+    std::error_code ignored;
+    fs::remove_all(staging, ignored);
+    throw;
   }
 }
 

@@ -242,6 +242,23 @@ TEST_CASE("render --commit into a sub-folder of a larger repository stages only 
   CHECK(s.Git("log -1 --format=%B").find("into deploy/observability/") != std::string::npos);
 }
 
+TEST_CASE("render --commit into a folder the repository ignores is refused, and writes nothing", "[git]") {
+  if (!HaveGit()) return;
+  Sandbox s;
+  fs::create_directories(s.root / "repo");
+  Shell("git init -q -b main '" + (s.root / "repo").string() + "'");
+  std::ofstream(s.root / "repo/.gitignore") << "/build/\n";
+  s.Git("add .gitignore");
+  s.Git("-c user.name=Dev -c user.email=dev@example.com commit -q -m ignore");
+
+  const test::CliResult r = s.Lgtmgen("render lgtm.yaml -o repo/build/fleet --commit " + kAuthor);
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("build/fleet/ is ignored by the Git repository at") != std::string::npos);
+  CHECK(r.err.find("hint: render outside that repository") != std::string::npos);
+  CHECK_FALSE(fs::exists(s.root / "repo/build"));
+  CHECK(s.Git("rev-list --count HEAD") == "1\n");
+}
+
 TEST_CASE("diff prints what render would change, golden-tested", "[git][golden]") {
   Sandbox s;
   REQUIRE(s.Lgtmgen("render lgtm.yaml -o repo").exit_code == 0);

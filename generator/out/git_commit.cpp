@@ -1,12 +1,14 @@
 #include "out/git_commit.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <array>
 #include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
+#include <unordered_map>
 
 #include "out/git_handles.h"
 #include "out/git_library.h"
@@ -83,11 +85,41 @@ std::string HeadBranchRef(git_repository* repo) {
   return git_reference_symbolic_target(head);
 }
 
+// What a commit's tree holds under the render's folder (prefix), read in one
+// walk that reads each tree once (a lookup by path reads every tree on the
+// way each time, and libgit2 does not cache large trees): each file's blob id
+// and each symbolic link, on the way to the folder or inside it, by
+// repository path.
+struct TreeFiles {
+  std::unordered_map<std::string, git_oid> ids;
+  std::set<std::string> links;
+};
+
+TreeFiles FilesInTree(git_tree* tree, const std::string& prefix) {
+  struct Walk {
+    std::string scope;
+    TreeFiles found;
+  } walk{prefix.empty() ? "" : prefix + "/", {}};
+  if (tree == nullptr) return {};
+  const auto visit = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+    auto* w = static_cast<Walk*>(payload);
+    const std::string path = std::string(root) + git_tree_entry_name(entry);
+    const bool inside = path.compare(0, w->scope.size(), w->scope) == 0;
+    const bool on_the_way = w->scope.compare(0, path.size() + 1, path + "/") == 0;
+    if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK && (inside || on_the_way)) w->found.links.insert(path);
+    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) return inside || on_the_way ? 0 : 1;  // 1: skip it
+    if (inside) w->found.ids.emplace(path, *git_tree_entry_id(entry));
+    return 0;
+  };
+  Check(git_tree_walk(tree, GIT_TREEWALK_PRE, visit, &walk), "cannot read the base tree");
+  return std::move(walk.found);
+}
+
 // The first directory on the way to one of files (relative to prefix) that
-// tree holds as a symbolic link, or "". Each directory is looked up once.
-std::string LinkedDirectoryInTree(git_tree* tree, const std::string& prefix,
-                                  const std::map<std::string, std::string>& files) {
-  if (tree == nullptr) return "";
+// is a symbolic link among links, or "".
+std::string LinkedDirectory(const std::set<std::string>& links, const std::string& prefix,
+                            const std::map<std::string, const std::string*>& files) {
+  if (links.empty()) return "";
   std::set<std::string> dirs;
   for (const auto& [path, _] : files) {
     const std::string full = prefix.empty() ? path : prefix + "/" + path;
@@ -96,15 +128,11 @@ std::string LinkedDirectoryInTree(git_tree* tree, const std::string& prefix,
     }
   }
   for (const std::string& dir : dirs) {
-    git_tree_entry* raw = nullptr;
-    if (git_tree_entry_bypath(&raw, tree, dir.c_str()) < 0) continue;
-    GitTreeEntry entry(raw);
-    if (git_tree_entry_filemode(raw) == GIT_FILEMODE_LINK) return dir;
+    if (links.count(dir) != 0) return dir;
   }
   return "";
 }
 
-// Blob id and content of path in tree; nullopt when absent.
 std::optional<std::pair<git_oid, std::string>> ReadFromTree(git_repository* repo, git_tree* tree,
                                                             const std::string& path) {
   if (tree == nullptr) return std::nullopt;
@@ -159,13 +187,29 @@ class Committer {
 
   GitCommitResult Run() {
     EnsureGitLibrary();
-    files_ = tree_.Files();
-    files_[kManifestPath] = ManifestText(tree_);
+    manifest_ = ManifestText(tree_);
+    for (const auto& [path, content] : tree_.Files()) files_.emplace_hint(files_.end(), path, &content);
+    files_[kManifestPath] = &manifest_;
+    ids_ = tree_.BlobIds();
+    ids_[kManifestPath] = GitBlobId(manifest_);
     Located at = Locate(dir_, o_.initial_branch);
     git_repository* repo = at.repo.get();
     result_.initialized = at.initialized;
     result_.repository = at.workdir;
     prefix_ = at.prefix;
+    if (!prefix_.empty()) {
+      // `git add -A` would skip an ignored folder; committing it anyway
+      // would put a render (a benchmark's, a build's) into the project.
+      int ignored = 0;
+      Check(git_ignore_path_is_ignored(&ignored, repo, (prefix_ + "/").c_str()), "cannot read the ignore rules");
+      if (ignored != 0) {
+        return Refuse(fmt::format(
+            "{} is ignored by the Git repository at {} (.gitignore or .git/info/exclude); lgtmgen does not commit "
+            "ignored files\n  hint: render outside that repository, remove the rule, or give the output a repository "
+            "of its own (git init {})",
+            prefix_ + "/", at.workdir, dir_));
+      }
+    }
 
     const std::string head_ref = HeadBranchRef(repo);
     if (head_ref.empty() && o_.branch.empty()) {
@@ -185,7 +229,8 @@ class Committer {
     git_tree* base_tree = nullptr;
     if (base) Check(git_commit_tree(&base_tree, base.get()), "cannot read the base commit's tree");
     GitTree owned_base_tree(base_tree);
-    if (const std::string linked = LinkedDirectoryInTree(base_tree, prefix_, files_); !linked.empty()) {
+    base_files_ = FilesInTree(base_tree, prefix_);
+    if (const std::string linked = LinkedDirectory(base_files_.links, prefix_, files_); !linked.empty()) {
       return Refuse(fmt::format(
           "{} is a symbolic link in the branch's last commit; lgtmgen commits its files only in real "
           "directories, never through or over a link\n  hint: replace the link with a directory (or remove it) "
@@ -272,15 +317,22 @@ class Committer {
     Check(git_index_new(&raw), "cannot create an index");
     GitIndex index(raw);
     if (base_tree != nullptr) Check(git_index_read_tree(raw, base_tree), "cannot read the base tree");
+    const std::unordered_map<std::string, git_oid>& base_ids = base_files_.ids;
     for (const auto& [path, content] : files_) {
       git_index_entry entry{};
-      entry.mode = IsScript(content) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+      entry.mode = IsScript(*content) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
       const std::string repo_path = RepoPath(path);
       entry.path = repo_path.c_str();
-      Check(git_blob_create_from_buffer(&entry.id, repo, content.data(), content.size()), "cannot write " + path);
-      const auto before = ReadFromTree(repo, base_tree, repo_path);
-      if (!before) result_.changes.added.push_back(path);
-      else if (!git_oid_equal(&before->first, &entry.id)) result_.changes.changed.push_back(path);
+      entry.id = IdOf(path);
+      // A blob the base already has is in the object database: only new
+      // content is compressed and written.
+      const auto before = base_ids.find(repo_path);
+      if (before == base_ids.end() || !git_oid_equal(&before->second, &entry.id)) {
+        git_oid written;
+        Check(git_blob_create_from_buffer(&written, repo, content->data(), content->size()), "cannot write " + path);
+      }
+      if (before == base_ids.end()) result_.changes.added.push_back(path);
+      else if (!git_oid_equal(&before->second, &entry.id)) result_.changes.changed.push_back(path);
       else ++result_.changes.unchanged;
       Check(git_index_add(raw, &entry), "cannot stage " + path);
     }
@@ -326,13 +378,12 @@ class Committer {
     Check(git_repository_index(&raw, repo), "cannot open the index");
     GitIndex index(raw);
     bool changed = false;
-    for (const auto& [path, content] : files_) {
+    for (const auto& [path, _] : files_) {
       const std::string repo_path = RepoPath(path);
       const git_index_entry* entry = git_index_get_bypath(raw, repo_path.c_str(), 0);
-      git_oid want;
-      Check(git_oid_fromstr(&want, GitBlobId(content).c_str()), "cannot read a blob id");
+      const git_oid want = IdOf(path);
       if (entry != nullptr && git_oid_equal(&entry->id, &want)) continue;
-      Check(git_index_add_bypath(raw, repo_path.c_str()), "cannot stage " + path);
+      StageWritten(raw, path, repo_path, want);
       changed = true;
     }
     for (const auto& path : removed_) {
@@ -364,11 +415,45 @@ class Committer {
     if (changed) Check(git_index_write(raw), "cannot write the index");
   }
 
+  git_oid IdOf(const std::string& path) const {
+    git_oid oid;
+    Check(git_oid_fromstr(&oid, ids_.at(path).c_str()), "cannot read a blob id");
+    return oid;
+  }
+
+  // Stages the file this run just wrote at path, whose blob id is known:
+  // its index entry from the file's status, as `git add` makes it, without
+  // reading it again (a file the disk does not have is staged by path).
+  void StageWritten(git_index* index, const std::string& path, const std::string& repo_path, const git_oid& id) {
+    struct stat st {};
+    if (::lstat(JoinPath(dir_, path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      Check(git_index_add_bypath(index, repo_path.c_str()), "cannot stage " + path);
+      return;
+    }
+    git_index_entry entry{};
+    entry.ctime.seconds = static_cast<int32_t>(st.st_ctim.tv_sec);
+    entry.ctime.nanoseconds = static_cast<uint32_t>(st.st_ctim.tv_nsec);
+    entry.mtime.seconds = static_cast<int32_t>(st.st_mtim.tv_sec);
+    entry.mtime.nanoseconds = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+    entry.dev = static_cast<uint32_t>(st.st_dev);
+    entry.ino = static_cast<uint32_t>(st.st_ino);
+    entry.mode = (st.st_mode & S_IXUSR) != 0 ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+    entry.uid = st.st_uid;
+    entry.gid = st.st_gid;
+    entry.file_size = static_cast<uint32_t>(st.st_size);
+    entry.id = id;
+    entry.path = repo_path.c_str();
+    Check(git_index_add(index, &entry), "cannot stage " + path);
+  }
+
   const OutputTree& tree_;
   const std::string& dir_;
   const GitCommitOptions& o_;
   FileSystem& fs_;
-  std::map<std::string, std::string> files_;
+  std::string manifest_;
+  std::map<std::string, const std::string*> files_;
+  std::map<std::string, std::string> ids_;
+  TreeFiles base_files_;  ///< the base commit's files under the render's folder
   std::string prefix_;
   std::vector<std::string> removed_;
   GitCommitResult result_;

@@ -19,7 +19,8 @@
 
 namespace lgtmgen::render {
 
-using Vars = std::map<std::string, std::string>;
+/// Variables by name; looked up by string_view (std::less<>) while rendering.
+using Vars = std::map<std::string, std::string, std::less<>>;
 
 class TemplateError : public std::runtime_error {
  public:

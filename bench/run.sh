@@ -3,11 +3,13 @@
 # its model and render in about a second, and re-render over its own output
 # without rewriting a file. Prints the timings; exits 1 when a budget
 # (LGTMGEN_BENCH_BUDGET_MS, default 2000 ms per command) is exceeded or the
-# re-render rewrote anything.
+# re-render rewrote anything. Then prints bench/ratios.py's table: each
+# command as a ratio to its floor (cp -r, git), LGTMGEN_BENCH_RUNS times
+# interleaved (default 5; 0 skips it), and t(2N)/t(N).
 # Usage: bench/run.sh [N]   (after building into build/)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-n=${1:-1000}  # at most 4096: the generated pod networks are /20s of 10.0.0.0/8
+n=${1:-1000}  # at most 2048: the 2N clusters' pod networks are /20s of 10.0.0.0/8
 budget=${LGTMGEN_BENCH_BUDGET_MS:-2000}
 bin=./build/lgtmgen
 work=$(mktemp -d)
@@ -39,4 +41,11 @@ ms=$((($(date +%s%N) - start) / 1000000))
 echo "re-render: ${ms} ms: ${again}"
 ((ms <= budget)) || status=1
 [[ ${again} == *" 0 added, 0 changed, 0 removed"* ]] || { echo "re-render rewrote files" >&2; status=1; }
+
+runs=${LGTMGEN_BENCH_RUNS:-5}
+if ((runs > 0)); then
+  bench/fleet.sh $((2 * n)) >"${work}/fleet-2n.yaml"
+  echo "ratios to the floor, ${n} clusters (2N: $((2 * n))), ${runs} interleaved runs:"
+  /usr/bin/python3 bench/ratios.py "${bin}" "${work}/fleet.yaml" "${work}/fleet-2n.yaml" --runs "${runs}"
+fi
 exit "${status}"

@@ -156,7 +156,7 @@ std::vector<HelmComponent> HelmComponents(const model::Model& model) {
     add({"alloy-traces", "alloy", "alloy-traces", "alloy-traces", "agents", "tracing",
          {Is("agentScenario", {"prometheus-vector"})}, kWaveAgents, false, true, false});
   }
-  if (used.size() > used.count("none")) {  // some cluster runs agents
+  if (SomeClusterRunsAgents(model)) {
     // Every agent scenario reads ServiceMonitors and PodMonitors, and central's
     // back ends render theirs: the CRDs come first (wave 0), from one chart on
     // every cluster with agents, so nothing waits for the agents' wave.
@@ -281,14 +281,17 @@ std::vector<KustomizeComponent> KustomizeComponents(const model::Model& model) {
   return out;
 }
 
-bool HasMeshTelemetry(const model::Model& model) {
+bool SomeClusterRunsAgents(const model::Model& model) {
   const auto& used = model.scenarios_in_use;
-  return (model.mesh.type == "istio" || model.mesh.type == "linkerd") && used.size() > used.count("none");
+  return used.size() > used.count("none");
+}
+
+bool HasMeshTelemetry(const model::Model& model) {
+  return (model.mesh.type == "istio" || model.mesh.type == "linkerd") && SomeClusterRunsAgents(model);
 }
 
 bool HasHubbleMetrics(const model::Model& model) {
-  const auto& used = model.scenarios_in_use;
-  return model.HasAddon("hubble") && model.platform.cni == "cilium" && used.size() > used.count("none");
+  return model.HasAddon("hubble") && model.platform.cni == "cilium" && SomeClusterRunsAgents(model);
 }
 
 std::string MeshTelemetryNamespace(const model::Model& model) {

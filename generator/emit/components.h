@@ -158,6 +158,8 @@ struct OtlpReceiver {
 /// True when the mesh (Istio or Linkerd) has telemetry for an agent to
 /// scrape: some cluster runs agents.
 [[nodiscard]] bool HasMeshTelemetry(const model::Model& model);
+/// True when some cluster's agentScenario is not none.
+[[nodiscard]] bool SomeClusterRunsAgents(const model::Model& model);
 /// True when the hubble add-on's flow metrics have an agent to scrape them:
 /// Cilium (installed by the bootstrap) and some cluster with agents.
 [[nodiscard]] bool HasHubbleMetrics(const model::Model& model);

@@ -16,6 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "${work}"' EXIT
 
 bench/fleet.sh "${n}" >"${work}/fleet.yaml"
+export LGTMGEN_CACHE_DIR="${work}/cache"  # render records: not the user's cache
 
 time_ms() {
   local start end
@@ -35,12 +36,18 @@ ms=$(time_ms "${bin}" render "${work}/fleet.yaml" -o "${work}/repo")
 files=$(find "${work}/repo" -type f | wc -l)
 echo "render of ${n} clusters (${files} files): ${ms} ms (budget ${budget} ms)"
 ((ms <= budget)) || status=1
-start=$(date +%s%N)
-again=$("${bin}" render "${work}/fleet.yaml" -o "${work}/repo")
-ms=$((($(date +%s%N) - start) / 1000000))
-echo "re-render: ${ms} ms: ${again}"
-((ms <= budget)) || status=1
-[[ ${again} == *" 0 added, 0 changed, 0 removed"* ]] || { echo "re-render rewrote files" >&2; status=1; }
+# The re-render is timed twice: proved unchanged by the render record, and
+# rendered and compared in full (no record kept: LGTMGEN_CACHE_DIR empty).
+for cache in "${work}/cache" ""; do
+  start=$(date +%s%N)
+  again=$(LGTMGEN_CACHE_DIR="${cache}" "${bin}" render "${work}/fleet.yaml" -o "${work}/repo")
+  ms=$((($(date +%s%N) - start) / 1000000))
+  how="proved by the render record"
+  [[ -n ${cache} ]] || how="rendered in full"
+  echo "re-render, ${how}: ${ms} ms: ${again}"
+  ((ms <= budget)) || status=1
+  [[ ${again} == *" 0 added, 0 changed, 0 removed"* ]] || { echo "re-render rewrote files" >&2; status=1; }
+done
 
 runs=${LGTMGEN_BENCH_RUNS:-5}
 if ((runs > 0)); then

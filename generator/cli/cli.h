@@ -30,6 +30,8 @@ struct Context {
   out::FileSystem& fs;
   std::ostream& out;
   std::ostream& err;
+  /// Where `render` keeps its records (render_cache.h); "" keeps none.
+  std::string cache_dir = {};
 };
 
 /// Where a command reads its spec from: a file, or a preset by name.
@@ -55,8 +57,11 @@ struct Rendered {
   out::OutputTree tree;
 };
 
-/// ReadSpec, LoadAndReport and RenderTree in one: nullopt (diagnostics
-/// printed) when any step failed.
+/// LoadAndReport and RenderTree in one: nullopt (diagnostics printed) when
+/// either failed.
+[[nodiscard]] std::optional<Rendered> RenderSpec(SpecInput input, Context& ctx);
+
+/// ReadSpec and RenderSpec in one.
 [[nodiscard]] std::optional<Rendered> ReadAndRender(const SpecSource& source, Context& ctx);
 
 /// When out::Commit refused DIR (a link on the way, or a directory lgtmgen
@@ -83,7 +88,8 @@ Command AddDiffCommand(CLI::App& app, Context& ctx);
 int Run(const std::vector<std::string>& args, Context& ctx);
 
 /// The whole program on fs: Run, with I/O failures and bugs turned into
-/// exit code 3 and one line on err.
-int Main(const std::vector<std::string>& args, out::FileSystem& fs, std::ostream& out, std::ostream& err);
+/// exit code 3 and one line on err. cache_dir: see Context.
+int Main(const std::vector<std::string>& args, out::FileSystem& fs, std::ostream& out, std::ostream& err,
+         const std::string& cache_dir = "");
 
 }  // namespace lgtmgen::cli

@@ -3,8 +3,10 @@
 
 #include <memory>
 #include <ostream>
+#include <sstream>
 
 #include "cli/cli.h"
+#include "cli/render_cache.h"
 #include "out/commit.h"
 #include "out/git_commit.h"
 #include "render/resources.h"
@@ -102,7 +104,23 @@ int RunRender(const RenderOptions& o, Context& ctx) {
     return kInvalid;
   }
   if (!o.templates.empty()) resources::SetTemplateOverride(o.templates);
-  std::optional<Rendered> rendered = ReadAndRender(o.source, ctx);
+  std::optional<SpecInput> input = ReadSpec(o.source, ctx);
+  if (!input) return kInvalid;
+  // A plain render keeps a record of what it wrote, and skips rendering when
+  // the record proves the directory already holds this render's output.
+  const bool recorded = !o.check && !o.list_files && !o.commit && o.templates.empty();
+  Context record_nothing{ctx.fs, ctx.out, ctx.err};
+  RenderCache cache(recorded ? ctx : record_nothing, o.output);
+  if (std::optional<RenderRecord> proof = cache.Proof(*input)) {
+    ctx.err << proof->replay;
+    ctx.out << "rendered " << o.output << ": 0 added, 0 changed, 0 removed, " << proof->files << " unchanged\n";
+    return kOk;
+  }
+  RecordingFileSystem asked(ctx.fs);
+  std::ostringstream diagnostics;
+  Context loading{asked, ctx.out, diagnostics};
+  std::optional<Rendered> rendered = RenderSpec(std::move(*input), loading);
+  ctx.err << diagnostics.str();
   if (!rendered) return kInvalid;
   const out::OutputTree* tree = &rendered->tree;
   if (o.commit) return RunCommit(o, rendered->model, rendered->input, *tree, ctx);
@@ -112,8 +130,10 @@ int RunRender(const RenderOptions& o, Context& ctx) {
     return kOk;
   }
   const out::CommitMode mode = o.check ? out::CommitMode::kCheck : out::CommitMode::kWrite;
+  const int64_t started_at = ctx.fs.Now();
   const out::CommitResult result = out::Commit(*tree, o.output, mode, o.force, ctx.fs);
   if (ReportRefusal(result, ctx.err)) return kInvalid;
+  cache.Keep(rendered->input, asked, *tree, result, started_at, diagnostics.str());
   const out::ChangeSet& c = result.changes;
   for (const std::string& path : result.hand_edited) {
     ctx.err << "lgtmgen: warning: " << path << " was edited by hand since lgtmgen wrote it; "
@@ -147,7 +167,9 @@ Command AddRenderCommand(CLI::App& app, Context& ctx) {
   cmd->footer(
       "Writes only files whose content changed, removes files it generated before and no longer "
       "generates (listed in DIR/.lgtmgen/manifest), and touches nothing else in DIR (a .git/ there "
-      "survives). Nothing is written unless the whole render succeeded.\n\nExamples:\n"
+      "survives). Nothing is written unless the whole render succeeded. A re-render that would change "
+      "nothing is proved so from the record of the last render into DIR (kept in $LGTMGEN_CACHE_DIR, "
+      "default ~/.cache/lgtmgen; empty: none) and skipped.\n\nExamples:\n"
       "  lgtmgen render lgtm.yaml -o repo/\n  lgtmgen render --preset minimal -o repo/\n"
       "  lgtmgen render lgtm.yaml -o repo/ --check    # exit 1 if repo/ is out of date\n"
       "  lgtmgen render lgtm.yaml -o repo/ --commit --push");

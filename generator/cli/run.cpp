@@ -43,8 +43,9 @@ int Run(const std::vector<std::string>& args, Context& ctx) {
   return kInvalid;
 }
 
-int Main(const std::vector<std::string>& args, out::FileSystem& fs, std::ostream& out, std::ostream& err) {
-  Context ctx{fs, out, err};
+int Main(const std::vector<std::string>& args, out::FileSystem& fs, std::ostream& out, std::ostream& err,
+         const std::string& cache_dir) {
+  Context ctx{fs, out, err, cache_dir};
   try {
     return Run(args, ctx);
   } catch (const out::IoError& e) {

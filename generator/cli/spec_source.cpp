@@ -41,16 +41,20 @@ void Report(const diag::Diagnostics& diags, const SpecInput* input, Context& ctx
   ctx.err << diag::Format(diags, sources);
 }
 
-std::optional<Rendered> ReadAndRender(const SpecSource& source, Context& ctx) {
-  std::optional<SpecInput> input = ReadSpec(source, ctx);
-  if (!input) return std::nullopt;
-  std::optional<model::Model> model = LoadAndReport(*input, ctx);
+std::optional<Rendered> RenderSpec(SpecInput input, Context& ctx) {
+  std::optional<model::Model> model = LoadAndReport(input, ctx);
   if (!model) return std::nullopt;
   diag::Diagnostics diags;
   std::optional<out::OutputTree> tree = RenderTree(*model, diags);
-  Report(diags, &*input, ctx);
+  Report(diags, &input, ctx);
   if (!tree) return std::nullopt;
-  return Rendered{std::move(*input), std::move(*model), std::move(*tree)};
+  return Rendered{std::move(input), std::move(*model), std::move(*tree)};
+}
+
+std::optional<Rendered> ReadAndRender(const SpecSource& source, Context& ctx) {
+  std::optional<SpecInput> input = ReadSpec(source, ctx);
+  if (!input) return std::nullopt;
+  return RenderSpec(std::move(*input), ctx);
 }
 
 std::optional<model::Model> LoadAndReport(const SpecInput& input, Context& ctx) {

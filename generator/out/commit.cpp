@@ -156,7 +156,8 @@ CommitResult Commit(const OutputTree& tree, const std::string& dir, CommitMode m
     std::vector<FileSystem::File> writes;
     for (const auto& [path, content] : files) {
       changes.added.push_back(path);
-      writes.push_back({path, content, IsScript(*content)});
+      FileStamp* stamp = mode == CommitMode::kWrite ? &result.stamps_as_written[path] : nullptr;
+      writes.push_back({path, content, IsScript(*content), stamp});
     }
     if (mode == CommitMode::kWrite) fs.WriteNewDirectory(dir, writes);
     return result;

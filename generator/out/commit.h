@@ -35,6 +35,9 @@ struct CommitResult {
   /// place because their content is not what the manifest says lgtmgen wrote
   /// (edited since, or an entry lgtmgen did not write).
   std::vector<std::string> kept;
+  /// When the render created dir: every file's stamp as written (relative
+  /// path → stamp), taken before dir was in place. Empty otherwise.
+  std::map<std::string, FileStamp> stamps_as_written;
   std::string refusal;  ///< not empty: nothing was written, and this says why
   bool symlink = false;  ///< the refusal is for a symbolic link on the way to a file
 };

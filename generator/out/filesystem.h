@@ -2,6 +2,7 @@
 // The only door to the disk. main() creates a RealFileSystem; tests use a
 // MemFileSystem and assert on what was written. No other module calls
 // std::filesystem.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -18,6 +19,19 @@ class IoError : public std::runtime_error {
 
 /// path joined to name with one '/'; "." as dir gives name alone.
 [[nodiscard]] std::string JoinPath(const std::string& dir, const std::string& name);
+
+/// What lstat says of a path, enough to know its content has not changed
+/// without reading it (the way git's index does): any write, rename over or
+/// replacement changes one of these.
+struct FileStamp {
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  uint32_t mode = 0;  ///< type and permission bits
+
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
 
 class FileSystem {
  public:
@@ -47,6 +61,19 @@ class FileSystem {
     return false;
   }
 
+  /// lstat of path (a link is not followed), or nullopt when nothing is there
+  /// or this file system keeps no stamps.
+  [[nodiscard]] virtual std::optional<FileStamp> Stamp(const std::string& path) const {
+    (void)path;
+    return std::nullopt;
+  }
+  /// The file system's clock, on the scale of FileStamp times: a file written
+  /// after this call has a later or equal mtime and ctime.
+  [[nodiscard]] virtual int64_t Now() const { return 0; }
+  /// The absolute path of an existing path with every link resolved, or ""
+  /// when it cannot be resolved.
+  [[nodiscard]] virtual std::string Canonical(const std::string& path) const { return path; }
+
   /// Marks a point between durable steps that are not file operations (a Git
   /// index or branch update), where a real run may be killed. Does nothing;
   /// the crash tests' file system stops there.
@@ -57,6 +84,10 @@ class FileSystem {
     std::string path;
     const std::string* content;
     bool executable;
+    /// When not null, WriteNewDirectory stores here the file's stamp as
+    /// written, taken before the directory is in place (so before anyone else
+    /// could change it). Write and WriteAll leave it alone.
+    FileStamp* stamp = nullptr;
   };
   /// Writes every file as Write does, in any order (the real disk uses several
   /// threads: creating files dominates a large render). Throws IoError for the
@@ -84,6 +115,9 @@ class RealFileSystem final : public FileSystem {
   void WriteNewDirectory(const std::string& dir, const std::vector<File>& files) override;
   bool IsSymlink(const std::string& path) const override;
   bool Exists(const std::string& path) const override;
+  std::optional<FileStamp> Stamp(const std::string& path) const override;
+  int64_t Now() const override;
+  std::string Canonical(const std::string& path) const override;
 };
 
 /// An in-memory disk for tests; counts writes and removals.
@@ -94,11 +128,24 @@ class MemFileSystem final : public FileSystem {
   std::vector<std::string> List(const std::string& path) const override;
   void Write(const std::string& path, const std::string& content, bool executable = false) override;
   void Remove(const std::string& path, const std::string& stop_at) override;
+  void WriteNewDirectory(const std::string& dir, const std::vector<File>& files) override;
+  /// A file's stamp: its size, a hash of its content as the inode (so a test
+  /// that edits `files` directly changes it) and the clock tick of its last
+  /// Write as both times. Directories (paths with files below) have mode
+  /// S_IFDIR and zero times.
+  std::optional<FileStamp> Stamp(const std::string& path) const override;
+  /// Advances the clock by one tick and returns it.
+  int64_t Now() const override;
 
   std::map<std::string, std::string> files;  ///< full path → content
   std::map<std::string, bool> executable;    ///< full path → mode 0755
+  mutable int reads = 0;
   int writes = 0;
   int removals = 0;
+
+ private:
+  mutable int64_t clock_ = 0;
+  std::map<std::string, int64_t> written_at_;
 };
 
 /// The directory part of path ("." when there is none).

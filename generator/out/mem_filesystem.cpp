@@ -1,4 +1,7 @@
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "out/filesystem.h"
@@ -24,6 +27,7 @@ std::string BaseName(const std::string& path) {
 }
 
 std::optional<std::string> MemFileSystem::Read(const std::string& path) const {
+  ++reads;
   auto it = files.find(path);
   if (it == files.end()) return std::nullopt;
   return it->second;
@@ -49,11 +53,36 @@ std::vector<std::string> MemFileSystem::List(const std::string& path) const {
 void MemFileSystem::Write(const std::string& path, const std::string& content, bool exec) {
   files[path] = content;
   executable[path] = exec;
+  written_at_[path] = ++clock_;
   ++writes;
 }
 
+void MemFileSystem::WriteNewDirectory(const std::string& dir, const std::vector<File>& new_files) {
+  for (const File& f : new_files) {
+    const std::string path = JoinPath(dir, f.path);
+    Write(path, *f.content, f.executable);
+    if (f.stamp != nullptr) *f.stamp = *Stamp(path);
+  }
+}
+
+std::optional<FileStamp> MemFileSystem::Stamp(const std::string& path) const {
+  auto it = files.find(path);
+  if (it == files.end()) {
+    if (path != "." && !IsDirectory(path)) return std::nullopt;
+    return FileStamp{std::hash<std::string>{}(path), 0, 0, 0, S_IFDIR | 0755};
+  }
+  auto at = written_at_.find(path);
+  const int64_t time = at == written_at_.end() ? 0 : at->second;
+  auto exec = executable.find(path);
+  const uint32_t perms = exec != executable.end() && exec->second ? 0755 : 0644;
+  return FileStamp{std::hash<std::string>{}(it->second), it->second.size(), time, time, S_IFREG | perms};
+}
+
+int64_t MemFileSystem::Now() const { return ++clock_; }
+
 void MemFileSystem::Remove(const std::string& path, const std::string&) {
   files.erase(path);
+  written_at_.erase(path);
   ++removals;
 }
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <ctime>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +59,38 @@ bool RealFileSystem::IsSymlink(const std::string& path) const {
 bool RealFileSystem::Exists(const std::string& path) const {
   std::error_code ec;
   return fs::symlink_status(path, ec).type() != fs::file_type::not_found && !ec;
+}
+
+namespace {
+
+FileStamp StampOf(const struct stat& st) {
+  return FileStamp{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                   st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
+                   st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec, static_cast<uint32_t>(st.st_mode)};
+}
+
+}  // namespace
+
+std::optional<FileStamp> RealFileSystem::Stamp(const std::string& path) const {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  return StampOf(st);
+}
+
+int64_t RealFileSystem::Now() const {
+  // File times come from the kernel's coarse clock, which may lag the fine
+  // one: the coarse one never reads later than a file written after it.
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  return now.tv_sec * 1'000'000'000LL + now.tv_nsec;
+}
+
+std::string RealFileSystem::Canonical(const std::string& path) const {
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) return "";
+  std::string result(resolved);
+  ::free(resolved);  // NOLINT: realpath's contract
+  return result;
 }
 
 bool RealFileSystem::IsDirectory(const std::string& path) const {
@@ -126,8 +160,9 @@ void InParallel(size_t count, Fn write) {
   }
 }
 
-// Creates path, which does not exist, with content: one open, write, close.
-void CreateFile(const std::string& path, const std::string& content, bool executable) {
+// Creates path, which does not exist, with content: one open, write, close;
+// stores its stamp as written in *stamp when that is not null.
+void CreateFile(const std::string& path, const std::string& content, bool executable, FileStamp* stamp) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, executable ? 0755 : 0644);
   if (fd < 0) throw IoError(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
   for (size_t done = 0; done < content.size();) {
@@ -140,6 +175,8 @@ void CreateFile(const std::string& path, const std::string& content, bool execut
     }
     done += static_cast<size_t>(n);
   }
+  struct stat st {};
+  if (stamp != nullptr && ::fstat(fd, &st) == 0) *stamp = StampOf(st);
   if (::close(fd) != 0) throw IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
 }
 
@@ -189,7 +226,7 @@ void RealFileSystem::WriteNewDirectory(const std::string& dir, const std::vector
       }
     }
     InParallel(files.size(), [&](size_t i) {
-      CreateFile((staging / files[i].path).string(), *files[i].content, files[i].executable);
+      CreateFile((staging / files[i].path).string(), *files[i].content, files[i].executable, files[i].stamp);
     });
     if (::rename(staging.c_str(), target.c_str()) != 0) {
       throw IoError(fmt::format("cannot create {}: {}", dir, std::strerror(errno)));

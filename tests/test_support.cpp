@@ -92,7 +92,8 @@ std::string UnifiedDiff(const std::string& path, const std::string& expected, co
 CliResult RunCli(const std::string& args, const std::string& cwd, const std::string& env) {
   const fs::path tmp = fs::path(UniqueTempPath("lgtmgen-cli-"));
   fs::create_directories(tmp);
-  const std::string cmd = "cd '" + cwd + "' && " + env + "'" + std::string(LGTMGEN_BINARY) + "' " + args + " >'" +
+  const std::string cmd = "cd '" + cwd + "' && LGTMGEN_CACHE_DIR='" + std::string(LGTMGEN_TEST_CACHE) + "' " + env +
+                          "'" + std::string(LGTMGEN_BINARY) + "' " + args + " >'" +
                           (tmp / "out").string() + "' 2>'" + (tmp / "err").string() + "' </dev/null";
   const int status = std::system(cmd.c_str());
   CliResult r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile((tmp / "out").string()).value_or(""),

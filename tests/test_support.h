@@ -45,7 +45,8 @@ struct CliResult {
 };
 
 /// Runs the lgtmgen binary with args (a shell-quoted string) in cwd, with
-/// env (e.g. "HOME=/tmp/x ") prepended to the command.
+/// env (e.g. "HOME=/tmp/x ") prepended to the command. Render records go to
+/// the build folder's test-cache/ unless env sets LGTMGEN_CACHE_DIR.
 CliResult RunCli(const std::string& args, const std::string& cwd = ".", const std::string& env = "");
 
 /// Runs a shell command in cwd; its standard output, or "" on failure.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/render_cache.h"
 #include "cli/render_record.h"
 #include "test_support.h"
 
@@ -124,6 +125,19 @@ TEST_CASE("whatever the record cannot vouch for makes the render render", "[reco
     CHECK(Render(disk, {"w/lgtm.yaml", "-o", "repo", "--list-files"}).exit_code == 0);
     CHECK(disk.files[RecordPathIn(disk)] == record);
   }
+}
+
+TEST_CASE("the cache keeps the newest records only", "[record]") {
+  out::MemFileSystem disk;
+  for (size_t i = 0; i < cli::kMaxRecords + 3; ++i) {
+    REQUIRE(Render(disk, {"--preset", "minimal", "-o", "repo" + std::to_string(i)}).exit_code == 0);
+  }
+  std::vector<std::string> records = disk.List(std::string(kCache) + "/renders");
+  CHECK(records.size() == cli::kMaxRecords);
+  // The newest render's record is there: its re-render is proved.
+  const std::string last = "repo" + std::to_string(cli::kMaxRecords + 2);
+  CHECK(Render(disk, {"--preset", "minimal", "-o", last}).reads == 1);
+  CHECK(Render(disk, {"--preset", "minimal", "-o", "repo0"}).reads > 1);
 }
 
 TEST_CASE("a record survives only its own text", "[record]") {

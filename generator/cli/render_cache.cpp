@@ -1,5 +1,7 @@
 #include "cli/render_cache.h"
 
+#include <algorithm>
+
 #include "out/git_library.h"
 
 namespace lgtmgen::cli {
@@ -51,9 +53,23 @@ void RenderCache::Keep(const SpecInput& input, const RecordingFileSystem& asked,
   if (text.empty()) return Forget(path);
   try {
     ctx_.fs.Write(path, text);
+    Prune();
   } catch (const out::IoError&) {
     // No record: the next render renders.
   }
+}
+
+void RenderCache::Prune() {
+  const std::string folder = out::JoinPath(ctx_.cache_dir, "renders");
+  const std::vector<std::string> names = ctx_.fs.List(folder);
+  if (names.size() <= kMaxRecords) return;
+  std::vector<std::pair<int64_t, std::string>> by_age;
+  for (const std::string& name : names) {
+    const std::string path = out::JoinPath(folder, name);
+    if (const std::optional<out::FileStamp> stamp = ctx_.fs.Stamp(path)) by_age.emplace_back(stamp->mtime_ns, path);
+  }
+  std::sort(by_age.begin(), by_age.end());
+  for (size_t i = 0; i + kMaxRecords < by_age.size(); ++i) ctx_.fs.Remove(by_age[i].second, folder);
 }
 
 void RenderCache::Forget(const std::string& record_path) {

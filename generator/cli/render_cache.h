@@ -4,6 +4,7 @@
 // Context::cache_dir as renders/<digest of the directory's resolved path>.
 // Only a render that wrote into its directory keeps one, and a record that
 // cannot be read or kept costs only the shortcut: the next render renders.
+// The cache holds the kMaxRecords records kept last; older ones are removed.
 #include <optional>
 #include <string>
 
@@ -13,6 +14,8 @@
 #include "out/commit.h"
 
 namespace lgtmgen::cli {
+
+inline constexpr size_t kMaxRecords = 64;
 
 class RenderCache {
  public:
@@ -36,6 +39,8 @@ class RenderCache {
   [[nodiscard]] std::string RecordPath(const std::string& canonical_output) const;
   [[nodiscard]] const std::string& Program();
   void Forget(const std::string& record_path);
+  /// Removes all but the kMaxRecords newest records.
+  void Prune();
 
   Context& ctx_;
   std::string output_;

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/render_cache.h"
+#include "cli/render_inputs.h"
 #include "cli/render_record.h"
 #include "test_support.h"
 
@@ -140,6 +141,25 @@ TEST_CASE("the cache keeps the newest records only", "[record]") {
   CHECK(Render(disk, {"--preset", "minimal", "-o", "repo0"}).reads > 1);
 }
 
+TEST_CASE("the program's identity holds the build id of the binary and of each library", "[record]") {
+  out::RealFileSystem disk;
+  const std::string identity = cli::ProgramIdentity(disk);
+  std::istringstream lines(identity);
+  std::string line;
+  int with_build_id = 0;
+  bool binary_has_one = false;
+  while (std::getline(lines, line)) {
+    const std::string last = line.substr(line.rfind(' ') + 1);
+    if (last.size() != 40 || last.find_first_not_of("0123456789abcdef") != std::string::npos) continue;
+    ++with_build_id;
+    if (line.size() == 41) binary_has_one = true;  // the binary itself has no name
+  }
+  CHECK(binary_has_one);
+  CHECK(with_build_id >= 3);  // the binary, libc, yaml-cpp...
+  CHECK(identity.find("libyaml-cpp") != std::string::npos);
+  CHECK(identity == cli::ProgramIdentity(disk));
+}
+
 TEST_CASE("a record survives only its own text", "[record]") {
   cli::RenderRecord record;
   record.inputs = "abc";
@@ -159,7 +179,8 @@ TEST_CASE("a record survives only its own text", "[record]") {
   CHECK(cli::RecordText(record).empty());
 }
 
-TEST_CASE("on the real disk: warnings again, an edit at once, a leftover, a linked folder, an unwritable cache", "[record][cli]") {
+TEST_CASE("on the real disk: warnings again, an edit at once, a leftover, a linked folder, an unwritable cache",
+          "[record][cli]") {
   const fs::path dir = fs::path(test::UniqueTempPath("lgtmgen-record-"));
   fs::create_directories(dir);
   const std::string env = "LGTMGEN_CACHE_DIR='" + (dir / "cache").string() + "' ";

@@ -23,7 +23,8 @@ std::string BuildIdOf(const dl_phdr_info& info) {
       const unsigned char* name = at + sizeof(ElfW(Nhdr));
       const unsigned char* desc = name + ((note->n_namesz + 3) & ~3U);
       if (desc + note->n_descsz > end) break;
-      if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && std::string_view(reinterpret_cast<const char*>(name), 3) == "GNU") {
+      const bool gnu = note->n_namesz == 4 && std::string_view(reinterpret_cast<const char*>(name), 3) == "GNU";
+      if (note->n_type == NT_GNU_BUILD_ID && gnu) {
         std::string hex;
         for (unsigned j = 0; j < note->n_descsz; ++j) hex += fmt::format("{:02x}", desc[j]);
         return hex;
@@ -41,7 +42,9 @@ int AddObject(dl_phdr_info* info, size_t, void* data) {
 }
 
 // Each part prefixed by its length: no two different lists give one text.
-void Append(std::string& text, std::string_view part) { fmt::format_to(std::back_inserter(text), "{}:{}\n", part.size(), part); }
+void Append(std::string& text, std::string_view part) {
+  fmt::format_to(std::back_inserter(text), "{}:{}\n", part.size(), part);
+}
 
 }  // namespace
 

@@ -20,7 +20,9 @@ bool IsFolder(const out::FileStamp& stamp) { return S_ISDIR(stamp.mode); }
 // user added, makes the next render render, and clean up).
 out::FileStamp FolderStamp(const out::FileStamp& stamp) { return {stamp.inode, 0, stamp.mtime_ns, 0, stamp.mode}; }
 
-std::string PathOf(const std::string& dir, const std::string& rel) { return rel == "." ? dir : out::JoinPath(dir, rel); }
+std::string PathOf(const std::string& dir, const std::string& rel) {
+  return rel == "." ? dir : out::JoinPath(dir, rel);
+}
 
 // Reads the next line of text (without its newline) into line; false at the end.
 bool NextLine(std::string_view& text, std::string_view& line) {

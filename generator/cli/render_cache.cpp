@@ -48,7 +48,7 @@ void RenderCache::Keep(const SpecInput& input, const RecordingFileSystem& asked,
   if (asked.Complete()) stamps = StampOutput(files, output_, result.stamps_as_written, started_at, ctx_.fs);
   if (!stamps) return Forget(path);
   RenderRecord record{InputsDigest(Program(), input, output_, canonical), asked.Queries(), std::move(*stamps),
-                      files.size(), replay};
+                      replay};
   const std::string text = RecordText(record);
   if (text.empty()) return Forget(path);
   try {

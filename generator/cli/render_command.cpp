@@ -113,7 +113,7 @@ int RunRender(const RenderOptions& o, Context& ctx) {
   RenderCache cache(recorded ? ctx : record_nothing, o.output);
   if (std::optional<RenderRecord> proof = cache.Proof(*input)) {
     ctx.err << proof->replay;
-    ctx.out << "rendered " << o.output << ": 0 added, 0 changed, 0 removed, " << proof->files << " unchanged\n";
+    ctx.out << "rendered " << o.output << ": 0 added, 0 changed, 0 removed, " << proof->Files() << " unchanged\n";
     return kOk;
   }
   RecordingFileSystem asked(ctx.fs);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <charconv>
 #include <unordered_set>
 
@@ -46,9 +47,14 @@ bool StartsWith(std::string_view text, std::string_view prefix) { return text.su
 
 }  // namespace
 
+size_t RenderRecord::Files() const {
+  return static_cast<size_t>(
+      std::count_if(stamps.begin(), stamps.end(), [](const auto& stamp) { return !IsFolder(stamp.second); }));
+}
+
 std::string RecordText(const RenderRecord& record) {
   std::string text(kHeader);
-  text += fmt::format("inputs {}\nfiles {}\n", record.inputs, record.files);
+  text += fmt::format("inputs {}\n", record.inputs);
   for (const InputQuery& q : record.queries) {
     if (q.path.find('\n') != std::string::npos) return "";
     text += fmt::format("{} {} {}\n", q.kind, q.answer, q.path);
@@ -70,11 +76,6 @@ std::optional<RenderRecord> ParseRecord(std::string_view text) {
   std::string_view line;
   if (!NextLine(text, line) || !StartsWith(line, "inputs ")) return std::nullopt;
   record.inputs = std::string(line.substr(7));
-  if (!NextLine(text, line) || !StartsWith(line, "files ")) return std::nullopt;
-  line.remove_prefix(6);
-  if (std::from_chars(line.data(), line.data() + line.size(), record.files).ptr != line.data() + line.size()) {
-    return std::nullopt;
-  }
   while (NextLine(text, line)) {
     if (StartsWith(line, "read ") || StartsWith(line, "link ")) {
       const std::string kind(line.substr(0, 4));

@@ -31,8 +31,11 @@ struct RenderRecord {
   /// Path relative to the output directory ("." for itself) → stamp. A
   /// folder's stamp keeps its inode, mode and mtime (its entries changed).
   std::vector<std::pair<std::string, out::FileStamp>> stamps;
-  size_t files = 0;    ///< the files a re-render compares (the tree and its manifest)
   std::string replay;  ///< what the render printed to stderr
+
+  /// The files a re-render compares (the tree and its manifest): every stamp
+  /// but the folders'.
+  [[nodiscard]] size_t Files() const;
 };
 
 /// The record as text (a line per query and per stamp). Empty when a path

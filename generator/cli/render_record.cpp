@@ -7,7 +7,6 @@
 #include <charconv>
 #include <unordered_set>
 
-
 namespace lgtmgen::cli {
 
 namespace {
@@ -43,8 +42,6 @@ bool NextNumber(std::string_view& line, Int& value) {
   return true;
 }
 
-bool StartsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-
 }  // namespace
 
 size_t RenderRecord::Files() const {
@@ -70,20 +67,20 @@ std::string RecordText(const RenderRecord& record) {
 }
 
 std::optional<RenderRecord> ParseRecord(std::string_view text) {
-  if (!StartsWith(text, kHeader)) return std::nullopt;
+  if (!text.starts_with(kHeader)) return std::nullopt;
   text.remove_prefix(kHeader.size());
   RenderRecord record;
   std::string_view line;
-  if (!NextLine(text, line) || !StartsWith(line, "inputs ")) return std::nullopt;
+  if (!NextLine(text, line) || !line.starts_with("inputs ")) return std::nullopt;
   record.inputs = std::string(line.substr(7));
   while (NextLine(text, line)) {
-    if (StartsWith(line, "read ") || StartsWith(line, "link ")) {
+    if (line.starts_with("read ") || line.starts_with("link ")) {
       const std::string kind(line.substr(0, 4));
       line.remove_prefix(5);
       const size_t space = line.find(' ');
       if (space == std::string_view::npos) return std::nullopt;
       record.queries.push_back({kind, std::string(line.substr(space + 1)), std::string(line.substr(0, space))});
-    } else if (StartsWith(line, "stamp ")) {
+    } else if (line.starts_with("stamp ")) {
       line.remove_prefix(6);
       out::FileStamp s;
       if (!NextNumber(line, s.inode) || !NextNumber(line, s.size) || !NextNumber(line, s.mtime_ns) ||
@@ -91,7 +88,7 @@ std::optional<RenderRecord> ParseRecord(std::string_view text) {
         return std::nullopt;
       }
       record.stamps.emplace_back(std::string(line), s);
-    } else if (StartsWith(line, "replay ")) {
+    } else if (line.starts_with("replay ")) {
       line.remove_prefix(7);
       size_t size = 0;
       if (std::from_chars(line.data(), line.data() + line.size(), size).ptr != line.data() + line.size() ||
